@@ -1,0 +1,259 @@
+/*
+ * audit.c - the audit trail: one hash-chained event per mutation, written in
+ * the mutation's own transaction; listing; and verification of the chain.
+ *
+ * An event's hash is SHA-256 over the RFC 8785 canonical JSON of the event
+ * (which includes prevHash, the previous event's hash), so changing,
+ * dropping or reordering a stored event breaks the chain at that point.
+ */
+#include <string.h>
+
+#include "service/service_int.h"
+#include "vouch/alloc.h"
+#include "vouch/hash.h"
+#include "vouch/json.h"
+#include "vouch/timeutil.h"
+
+static const char *const actions[] = {
+    "project.create",   "policy.set",       "artifact.register", "artifact.verify",
+    "artifact.promote", "artifact.deprecate", "artifact.retire",  "artifact.revoke",
+    NULL,
+};
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *ref_or_null(json_t *v)
+{
+    return v ? json_incref(v) : json_null();
+}
+
+static json_t *build_event(const vouch_txn *t, const vouch_call *c, const vouch_audit_input *in)
+{
+    const vouch_artifact_rec *a = in->artifact;
+    json_t *ev = json_object();
+    if (!ev)
+        return NULL;
+    int bad = vouch_json_set(ev, "seq", json_integer(t->next_seq)) ||
+              vouch_json_set(ev, "time", vouch_svc__time_json(c->now_ms)) ||
+              vouch_json_set(ev, "action", json_string(in->action)) ||
+              vouch_json_set(ev, "actor", json_string(c->actor)) ||
+              vouch_json_set(ev, "project", str_or_null(in->project ? in->project->name : NULL)) ||
+              vouch_json_set(ev, "artifactId", a ? json_integer(a->id) : json_null()) ||
+              vouch_json_set(ev, "digest", str_or_null(a ? a->digest : NULL)) ||
+              vouch_json_set(ev, "kind", str_or_null(a ? a->kind : NULL)) ||
+              vouch_json_set(ev, "sourceType",
+                             str_or_null(a ? vouch_source_type_name(a->source_type) : NULL)) ||
+              vouch_json_set(ev, "transition", ref_or_null(in->transition)) ||
+              vouch_json_set(ev, "target", ref_or_null(in->target)) ||
+              vouch_json_set(ev, "correlationId", json_string(c->correlation_id)) ||
+              vouch_json_set(ev, "policyDigest", str_or_null(in->policy_digest)) ||
+              vouch_json_set(ev, "reason", str_or_null(in->reason)) ||
+              vouch_json_set(ev, "details", ref_or_null(in->details)) ||
+              vouch_json_set(ev, "prevHash", json_string(t->prev_hash));
+    if (bad) {
+        json_decref(ev);
+        return NULL;
+    }
+    return ev;
+}
+
+static int hash_text(char out[VOUCH_DIGEST_STR_MAX], const char *text, size_t len,
+                     vouch_error *err)
+{
+    vouch_digest d;
+    int rc = vouch_hash_bytes(&d, VOUCH_DIGEST_SHA256, text, len, err);
+    if (rc)
+        return rc;
+    vouch_digest_format(out, &d);
+    return 0;
+}
+
+int vouch_svc__audit_emit(vouch_txn *t, const vouch_call *c, const vouch_audit_input *in,
+                          vouch_error *err)
+{
+    vouch_audit_rec rec;
+    int rc;
+    json_t *ev = build_event(t, c, in);
+    if (!ev)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory building an audit event");
+    vouch_buf_reset(&t->scratch);
+    rc = vouch_json_canonical(&t->scratch, ev, err);
+    json_decref(ev);
+    if (rc)
+        return rc;
+    memset(&rec, 0, sizeof(rec));
+    rec.seq = t->next_seq;
+    rec.time_ms = c->now_ms;
+    snprintf(rec.action, sizeof(rec.action), "%s", in->action);
+    rec.project_id = in->project ? in->project->id : 0;
+    rec.artifact_id = in->artifact ? in->artifact->id : 0;
+    if ((rc = hash_text(rec.hash, t->scratch.ptr, t->scratch.len, err)) != 0)
+        return rc;
+    memcpy(rec.prev_hash, t->prev_hash, sizeof(rec.prev_hash));
+    rec.event = t->scratch.ptr;
+    rec.event_len = t->scratch.len;
+    if ((rc = t->svc->store->ops->audit_append(t->svc->store, &rec, err)) != 0)
+        return rc;
+    memcpy(t->prev_hash, rec.hash, sizeof(t->prev_hash));
+    t->next_seq++;
+    return 0;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+struct list_ctx {
+    json_t *events;
+    vouch_error *err;
+};
+
+static int collect_event(const vouch_audit_rec *rec, void *vctx)
+{
+    struct list_ctx *ctx = vctx;
+    json_t *ev = NULL;
+    int rc = vouch_json_parse(&ev, rec->event, rec->event_len, "stored audit event", ctx->err);
+    if (rc)
+        return rc;
+    if (!json_is_object(ev) || vouch_json_set(ev, "hash", json_string(rec->hash)) ||
+        json_array_append_new(ctx->events, ev) != 0) {
+        json_decref(ev);
+        return vouch_error_set(ctx->err, VOUCH_ENOMEM, "out of memory listing audit events");
+    }
+    return 0;
+}
+
+int vouch_svc__h_audit_list(vouch_service *svc, vouch_call *c, vouch_response *resp,
+                            vouch_error *err)
+{
+    vouch_audit_filter f = {0, 0, NULL, 0};
+    vouch_project_rec p;
+    const char *project = vouch_svc__query(c, "project");
+    const char *action = vouch_svc__query(c, "action");
+    const char *since = vouch_svc__query(c, "since");
+    int rc;
+
+    if (project) {
+        if ((rc = vouch_svc__project(svc, project, &p, err)) != 0)
+            return rc;
+        f.project_id = p.id;
+    }
+    if (action) {
+        size_t i;
+        for (i = 0; actions[i] && strcmp(actions[i], action) != 0; i++)
+            ;
+        if (!actions[i])
+            return vouch_error_set(err, VOUCH_EINVAL,
+                                   "unknown audit action '%s' (known: project.create, "
+                                   "policy.set, artifact.register, artifact.verify, "
+                                   "artifact.promote, artifact.deprecate, artifact.retire, "
+                                   "artifact.revoke)",
+                                   action);
+        f.action = action;
+    }
+    if (since && (rc = vouch_time_parse(&f.since_ms, since, err)) != 0)
+        return rc;
+    struct list_ctx ctx = {json_array(), err};
+    if (!ctx.events)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory listing audit events");
+    rc = svc->store->ops->audit_list(svc->store, &f, collect_event, &ctx, err);
+    if (rc) {
+        json_decref(ctx.events);
+        return rc;
+    }
+    return vouch_svc__respond(resp, 200, json_pack("{so}", "events", ctx.events), err);
+}
+
+/* ---- verification ------------------------------------------------------- */
+
+struct verify_ctx {
+    int64_t expect_seq;
+    char prev[VOUCH_DIGEST_STR_MAX];
+    vouch_buf canon;
+    vouch_error *err;
+};
+
+static int verify_fail(struct verify_ctx *v, const vouch_audit_rec *rec, const char *why)
+{
+    return vouch_error_set(v->err, VOUCH_EVERIFY,
+                           "audit chain broken at event %lld (%s): %s; events before it are "
+                           "intact",
+                           (long long)rec->seq, rec->action, why);
+}
+
+static int verify_fields(struct verify_ctx *v, const vouch_audit_rec *rec, const json_t *ev)
+{
+    json_t *seq = json_object_get(ev, "seq");
+    json_t *action = json_object_get(ev, "action");
+    json_t *prev = json_object_get(ev, "prevHash");
+    json_t *aid = json_object_get(ev, "artifactId");
+    if (!json_is_integer(seq) || json_integer_value(seq) != rec->seq)
+        return verify_fail(v, rec, "its seq field disagrees with its position");
+    if (!json_is_string(action) || strcmp(json_string_value(action), rec->action) != 0)
+        return verify_fail(v, rec, "its action disagrees with the indexed action");
+    if (!json_is_string(prev) || strcmp(json_string_value(prev), v->prev) != 0 ||
+        strcmp(rec->prev_hash, v->prev) != 0)
+        return verify_fail(v, rec, "prevHash does not match the previous event's hash");
+    if ((json_is_integer(aid) ? json_integer_value(aid) : 0) != rec->artifact_id)
+        return verify_fail(v, rec, "its artifactId disagrees with the indexed artifact");
+    return 0;
+}
+
+static int verify_event(const vouch_audit_rec *rec, void *vctx)
+{
+    struct verify_ctx *v = vctx;
+    char hash[VOUCH_DIGEST_STR_MAX];
+    json_t *ev = NULL;
+    int rc;
+
+    if (rec->seq != v->expect_seq)
+        return vouch_error_set(v->err, VOUCH_EVERIFY,
+                               "audit chain broken: event %lld is missing (found %lld next)",
+                               (long long)v->expect_seq, (long long)rec->seq);
+    if ((rc = hash_text(hash, rec->event, rec->event_len, v->err)) != 0)
+        return rc;
+    if (strcmp(hash, rec->hash) != 0)
+        return verify_fail(v, rec, "its content does not match its stored hash");
+    if (vouch_json_parse(&ev, rec->event, rec->event_len, NULL, NULL) != 0 ||
+        !json_is_object(ev)) {
+        json_decref(ev);
+        return verify_fail(v, rec, "it is not a JSON object");
+    }
+    vouch_buf_reset(&v->canon);
+    rc = vouch_json_canonical(&v->canon, ev, NULL);
+    if (rc || v->canon.len != rec->event_len || memcmp(v->canon.ptr, rec->event, v->canon.len)) {
+        json_decref(ev);
+        return verify_fail(v, rec, "it is not in canonical form");
+    }
+    rc = verify_fields(v, rec, ev);
+    json_decref(ev);
+    if (rc)
+        return rc;
+    memcpy(v->prev, rec->hash, sizeof(v->prev));
+    v->expect_seq++;
+    return 0;
+}
+
+int vouch_svc__h_audit_verify(vouch_service *svc, vouch_call *c, vouch_response *resp,
+                              vouch_error *err)
+{
+    struct verify_ctx v;
+    (void)c;
+    v.expect_seq = 1;
+    snprintf(v.prev, sizeof(v.prev), "sha256:%064d", 0);
+    vouch_buf_init(&v.canon, 0);
+    v.err = err;
+    int rc = svc->store->ops->begin(svc->store, 0, err);
+    if (rc == 0) {
+        rc = svc->store->ops->audit_list(svc->store, NULL, verify_event, &v, err);
+        svc->store->ops->rollback(svc->store);
+    }
+    vouch_buf_release(&v.canon);
+    if (rc)
+        return rc;
+    return vouch_svc__respond(resp, 200,
+                              json_pack("{sb sI ss}", "ok", 1, "events",
+                                        (json_int_t)(v.expect_seq - 1), "head", v.prev),
+                              err);
+}
