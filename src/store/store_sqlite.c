@@ -205,7 +205,7 @@ static int sq_project_insert(vouch_store *st, vouch_project_rec *rec, vouch_erro
     sqlite3_bind_text(q, 2, rec->policy_digest, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 3, rec->created_ms);
     int rc = sqlite3_step(q);
-    if (rc == SQLITE_CONSTRAINT)
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return vouch_error_set(err, VOUCH_EEXISTS, "project '%s' already exists", rec->name);
     if (rc != SQLITE_DONE)
         return vouch_store_sqlite__fail(s, "cannot create the project", err);

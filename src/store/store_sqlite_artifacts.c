@@ -47,7 +47,7 @@ int vouch_store_sqlite__artifact_insert(vouch_store *st, vouch_artifact_rec *rec
     sqlite3_bind_text(q, 8, vouch_trust_name(rec->trust), -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 9, rec->created_ms);
     int rc = sqlite3_step(q);
-    if (rc == SQLITE_CONSTRAINT &&
+    if ((rc & 0xff) == SQLITE_CONSTRAINT &&
         sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
         return vouch_error_set(err, VOUCH_EEXISTS, "artifact '%s' already registered",
                                rec->digest);
