@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "service/audit_replay.h"
 #include "service/service_int.h"
 #include "vouch/alloc.h"
 #include "vouch/hash.h"
@@ -168,6 +169,7 @@ int vouch_svc__h_audit_list(vouch_service *svc, vouch_call *c, vouch_response *r
 /* ---- verification ------------------------------------------------------- */
 
 struct verify_ctx {
+    vouch_replay *replay;
     int64_t expect_seq;
     char prev[VOUCH_DIGEST_STR_MAX];
     vouch_buf canon;
@@ -227,6 +229,8 @@ static int verify_event(const vouch_audit_rec *rec, void *vctx)
         return verify_fail(v, rec, "it is not in canonical form");
     }
     rc = verify_fields(v, rec, ev);
+    if (rc == 0)
+        rc = vouch_svc__replay_event(v->replay, ev, rec->seq, v->err);
     json_decref(ev);
     if (rc)
         return rc;
@@ -244,11 +248,15 @@ int vouch_svc__h_audit_verify(vouch_service *svc, vouch_call *c, vouch_response 
     snprintf(v.prev, sizeof(v.prev), "sha256:%064d", 0);
     vouch_buf_init(&v.canon, 0);
     v.err = err;
-    int rc = svc->store->ops->begin(svc->store, 0, err);
-    if (rc == 0) {
+    int rc = vouch_svc__replay_new(&v.replay, err);
+    /* One read transaction: the events and the tables are one snapshot. */
+    if (rc == 0 && (rc = svc->store->ops->begin(svc->store, 0, err)) == 0) {
         rc = svc->store->ops->audit_list(svc->store, NULL, verify_event, &v, err);
+        if (rc == 0)
+            rc = vouch_svc__replay_compare(v.replay, svc->store, err);
         svc->store->ops->rollback(svc->store);
     }
+    vouch_svc__replay_free(v.replay);
     vouch_buf_release(&v.canon);
     if (rc)
         return rc;

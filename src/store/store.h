@@ -93,7 +93,7 @@ typedef struct vouch_audit_rec {
 } vouch_audit_rec;
 
 typedef struct vouch_artifact_filter {
-    int64_t project_id;
+    int64_t project_id;  /* 0: every project */
     int trust;          /* -1: any */
     int lifecycle;      /* -1: any */
     const char *channel; /* NULL: any; else currently the head in that channel */
@@ -167,6 +167,11 @@ struct vouch_store_ops {
      * checks_json is NULL in these records. */
     int (*promotion_list_artifact)(vouch_store *st, int64_t artifact_id, vouch_promotion_cb cb,
                                    void *ctx, vouch_error *err);
+
+    /* Every channel head of every project: (project, channel, environment)
+     * -> artifact; checks_json is NULL in these records. */
+    int (*promotion_heads)(vouch_store *st, vouch_promotion_cb cb, void *ctx, vouch_error *err);
+    int (*promotion_count)(vouch_store *st, int64_t *out, vouch_error *err);
 
     /* Highest seq and its hash; seq 0 and hash "" for an empty log. */
     int (*audit_head)(vouch_store *st, int64_t *seq_out, char hash_out[VOUCH_DIGEST_STR_MAX],

@@ -119,7 +119,7 @@ int vouch_store_sqlite__artifact_list(vouch_store *st, const vouch_artifact_filt
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = NULL;
     /* Built per call: filters vary and listing is not a hot path. */
-    const char *sql = "SELECT " COLS_ARTIFACT " FROM artifacts a WHERE project_id = ?1"
+    const char *sql = "SELECT " COLS_ARTIFACT " FROM artifacts a WHERE (?1 = 0 OR project_id = ?1)"
                       " AND (?2 IS NULL OR trust = ?2) AND (?3 IS NULL OR lifecycle = ?3)"
                       " AND (?4 IS NULL OR id IN (SELECT p.artifact_id FROM channel_heads h"
                       " JOIN promotions p ON p.id = h.promotion_id"

@@ -119,6 +119,45 @@ int vouch_store_sqlite__promotion_list_artifact(vouch_store *st, int64_t artifac
     return 0;
 }
 
+int vouch_store_sqlite__promotion_heads(vouch_store *st, vouch_promotion_cb cb, void *ctx,
+                                        vouch_error *err)
+{
+    sq_store *s = (sq_store *)st;
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT p.id, h.project_id, p.artifact_id, h.channel, h.environment, "
+                      "p.actor, p.promoted_ms, p.correlation_id, p.policy_digest "
+                      "FROM channel_heads h JOIN promotions p ON p.id = h.promotion_id "
+                      "ORDER BY h.project_id, h.channel, h.environment";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return vouch_store_sqlite__fail(s, "cannot list channel heads", err);
+    int rc, crc = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        vouch_promotion_rec rec;
+        read_promotion(&rec, q);
+        if ((crc = cb(&rec, ctx)) != 0)
+            break;
+    }
+    if (!crc && rc != SQLITE_DONE)
+        crc = vouch_store_sqlite__fail(s, "cannot list channel heads", err);
+    sqlite3_finalize(q);
+    return crc;
+}
+
+int vouch_store_sqlite__promotion_count(vouch_store *st, int64_t *out, vouch_error *err)
+{
+    sq_store *s = (sq_store *)st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM promotions", -1, &q, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        return vouch_store_sqlite__fail(s, "cannot count promotions", err);
+    }
+    *out = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return 0;
+}
+
 int vouch_store_sqlite__audit_head(vouch_store *st, int64_t *seq_out,
                                    char hash_out[VOUCH_DIGEST_STR_MAX], vouch_error *err)
 {

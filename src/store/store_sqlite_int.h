@@ -80,6 +80,9 @@ int vouch_store_sqlite__promotion_exists(vouch_store *st, int64_t artifact_id,
 int vouch_store_sqlite__promotion_list_artifact(vouch_store *st, int64_t artifact_id,
                                                 vouch_promotion_cb cb, void *ctx,
                                                 vouch_error *err);
+int vouch_store_sqlite__promotion_heads(vouch_store *st, vouch_promotion_cb cb, void *ctx,
+                                        vouch_error *err);
+int vouch_store_sqlite__promotion_count(vouch_store *st, int64_t *out, vouch_error *err);
 int vouch_store_sqlite__audit_head(vouch_store *st, int64_t *seq_out,
                                    char hash_out[VOUCH_DIGEST_STR_MAX], vouch_error *err);
 int vouch_store_sqlite__audit_append(vouch_store *st, const vouch_audit_rec *rec,

@@ -367,6 +367,24 @@ static void test_service__audit_chain_detects_tampering(void **state)
     assert_non_null(strstr(err_message(f), "event 2"));
 }
 
+/* The chain is intact but a state table was edited behind its back. */
+static void test_service__audit_replay_detects_state_edits(void **state)
+{
+    fixture *f = *state;
+    char d[80], db[400];
+    make_file(f, "st", "state", d);
+    register_file(f, "st", d);
+    assert_int_equal(call(f, "x", "POST", "/v1/audit/verify", "{}"), 200);
+    sqlite3 *h;
+    snprintf(db, sizeof(db), "%s/vouch.db", f->dir);
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "UPDATE artifacts SET trust = 'verified'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(call(f, "x", "POST", "/v1/audit/verify", "{}"), 422);
+    assert_non_null(strstr(err_message(f), "has trust 'verified' in the database"));
+}
+
 static void test_service__router_edges(void **state)
 {
     fixture *f = *state;
@@ -429,6 +447,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_service__policy_change_rederives_trust, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_service__audit_chain_detects_tampering, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_service__audit_replay_detects_state_edits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_service__router_edges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service__allocation_failures, setup, teardown),
