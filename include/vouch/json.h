@@ -46,6 +46,14 @@ VOUCH_EXTERN int vouch_json_parse(json_t **out, const char *data, size_t len, co
  */
 VOUCH_EXTERN int vouch_json_canonical(vouch_buf *out, const json_t *v, vouch_error *err);
 
+/*
+ * Append one JSON string in canonical form (quoted, RFC 8785 escaping) for
+ * writers that emit canonical documents with a fixed, pre-sorted set of
+ * keys without building a json_t. VOUCH_EINVAL for invalid UTF-8.
+ */
+VOUCH_EXTERN int vouch_json_canonical_string(vouch_buf *out, const char *s, size_t len,
+                                             vouch_error *err);
+
 /* As vouch_json_canonical() into a new NUL-terminated heap string the
  * caller frees with vouch_free(); length in *len_out when not NULL. */
 VOUCH_EXTERN int vouch_json_canonical_str(char **out, size_t *len_out, const json_t *v,

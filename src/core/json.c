@@ -469,6 +469,11 @@ static int put_value(vouch_buf *out, const json_t *v, int depth, vouch_error *er
     return canon_fail(err, VOUCH_EINTERNAL, "unknown value type");
 }
 
+int vouch_json_canonical_string(vouch_buf *out, const char *s, size_t len, vouch_error *err)
+{
+    return put_string(out, s, len, err);
+}
+
 int vouch_json_canonical(vouch_buf *out, const json_t *v, vouch_error *err)
 {
     if (!out)

@@ -81,6 +81,14 @@ typedef struct vouch_audit_input {
 int vouch_svc__audit_emit(vouch_txn *t, const vouch_call *c, const vouch_audit_input *in,
                           vouch_error *err);
 
+/* The canonical text of the event `in` would append next in t, and the
+ * same event as a json_t (new reference; the reference the text must
+ * equal byte for byte once canonicalized). */
+int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_call *c,
+                                const vouch_audit_input *in, vouch_error *err);
+json_t *vouch_svc__audit_event_json(const vouch_txn *t, const vouch_call *c,
+                                    const vouch_audit_input *in);
+
 /* Parsed policy by digest (cached for the service's life); borrowed. */
 int vouch_svc__policy_get(vouch_service *svc, const char *digest, const vouch_policy **out,
                           vouch_error *err);

@@ -344,6 +344,8 @@ int vouch_store_sqlite_open(vouch_store **out, const char *path, int create, vou
     if ((rc = pragma(s, "PRAGMA journal_mode=WAL", err)) != 0 ||
         (rc = pragma(s, "PRAGMA synchronous=FULL", err)) != 0 ||
         (rc = pragma(s, "PRAGMA foreign_keys=ON", err)) != 0 ||
+        /* Large batches must not spill dirty pages to the WAL mid-transaction. */
+        (rc = pragma(s, "PRAGMA cache_size=-32768", err)) != 0 ||
         (rc = pragma(s, "PRAGMA trusted_schema=OFF", err)) != 0 ||
         (rc = vouch_store_sqlite__migrate(s->db, err)) != 0)
         goto fail;
