@@ -56,8 +56,8 @@ VOUCH_EXTERN int vouch_policy_parse(vouch_policy **out, const char *data, size_t
                                     const char *what, vouch_error *err);
 
 /* The policy a new project gets: channels dev, test, staging, prod (each
- * `from` the previous), baseline [digest], promoters ["*"], allowNonOci true,
- * no sources. */
+ * `from` the previous, each requiring [digest]), baseline [digest],
+ * promoters ["*"], allowNonOci true, no sources. */
 VOUCH_EXTERN int vouch_policy_default(vouch_policy **out, vouch_error *err);
 
 VOUCH_EXTERN void vouch_policy_free(vouch_policy *p);

@@ -82,7 +82,7 @@ int vouch_buf_putc(vouch_buf *b, char c)
     return vouch_buf_append(b, &c, 1);
 }
 
-int vouch_buf_vprintf(vouch_buf *b, const char *fmt, va_list ap)
+VOUCH_PRINTF(2, 0) int vouch_buf_vprintf(vouch_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
     char small[256];

@@ -12,10 +12,12 @@
 static const char default_policy[] =
     "{\"apiVersion\":\"vouch/v1\",\"kind\":\"Policy\",\"baseline\":[\"digest\"],"
     "\"allowNonOci\":true,\"channels\":["
-    "{\"name\":\"dev\",\"promoters\":[\"*\"]},"
-    "{\"name\":\"test\",\"from\":\"dev\",\"promoters\":[\"*\"]},"
-    "{\"name\":\"staging\",\"from\":\"test\",\"promoters\":[\"*\"]},"
-    "{\"name\":\"prod\",\"from\":\"staging\",\"promoters\":[\"*\"]}]}";
+    "{\"name\":\"dev\",\"require\":[\"digest\"],\"promoters\":[\"*\"]},"
+    "{\"name\":\"test\",\"from\":\"dev\",\"require\":[\"digest\"],\"promoters\":[\"*\"]},"
+    "{\"name\":\"staging\",\"from\":\"test\",\"require\":[\"digest\"],"
+    "\"promoters\":[\"*\"]},"
+    "{\"name\":\"prod\",\"from\":\"staging\",\"require\":[\"digest\"],"
+    "\"promoters\":[\"*\"]}]}";
 
 static int is_json_document(const char *data, size_t len)
 {

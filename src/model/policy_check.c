@@ -373,8 +373,8 @@ static int channel_fields(pctx *c, vouch_channel_rule *r, const json_t *v, const
     r->environments = list;
     r->environments_count = n;
     for (size_t i = 0; i < n; i++) {
-        char where[LOC_MAX + 32];
-        snprintf(where, sizeof(where), "%s: environments[%zu]", loc, i);
+        char where[LOC_MAX + 48];
+        snprintf(where, sizeof(where), "%.*s: environments[%zu]", (int)LOC_MAX, loc, i);
         if ((rc = name_ok(c, where, list[i], "environment")) != 0)
             return rc;
     }

@@ -140,7 +140,7 @@ static int parse_document(vouch_policy **out, const vouch_call *c, vouch_error *
         (rc = vouch_json_get_string(&doc, c->body, "document", 1, err)) != 0 ||
         (rc = vouch_json_get_string(&source, c->body, "source", 0, err)) != 0)
         return rc;
-    snprintf(what, sizeof(what), "policy '%s'", source ? source : "(request)");
+    snprintf(what, sizeof(what), "%s", source ? source : "(request)");
     size_t len = json_string_length(json_object_get(c->body, "document"));
     return vouch_policy_parse(out, doc, len, what, err);
 }

@@ -270,6 +270,7 @@ static void test_policy__default_policy(void **state)
         assert_string_equal(r->promoters[0], "*");
         assert_int_equal(r->allow_non_oci, 1);
         assert_int_equal(r->environments_count, 0);
+        assert_int_equal(r->require, VOUCH_CHECK_BIT(VOUCH_CHECK_DIGEST));
         assert_int_equal(vouch_policy_is_promoter(p, r, "whoever"), 1);
     }
     assert_int_equal(vouch_policy_baseline(p), VOUCH_CHECK_BIT(VOUCH_CHECK_DIGEST));
@@ -278,10 +279,12 @@ static void test_policy__default_policy(void **state)
 
     /* the same document written by hand in YAML has the same identity */
     vouch_policy *y = parse_str("apiVersion: vouch/v1\nkind: Policy\nchannels:\n"
-                                "- {name: dev, promoters: ['*']}\n"
-                                "- {name: test, from: dev, promoters: ['*']}\n"
-                                "- {name: staging, from: test, promoters: ['*']}\n"
-                                "- {name: prod, from: staging, promoters: ['*']}\n");
+                                "- {name: dev, require: [digest], promoters: ['*']}\n"
+                                "- {name: test, from: dev, require: [digest], promoters: ['*']}\n"
+                                "- {name: staging, from: test, require: [digest],"
+                                " promoters: ['*']}\n"
+                                "- {name: prod, from: staging, require: [digest],"
+                                " promoters: ['*']}\n");
     assert_string_equal(vouch_policy_digest_str(p), vouch_policy_digest_str(y));
     vouch_policy_free(y);
 
