@@ -25,14 +25,14 @@ deps:
 
 build:
 	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS) >/dev/null
-	@$(CMAKE) --build $(BUILD) -j $(JOBS)
+	@$(CMAKE) --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 run: deps build
 	@./scripts/walkthrough.sh $(BUILD)/vouch
 
 check: deps
 	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Debug -DVOUCH_WERROR=ON >/dev/null
-	@$(CMAKE) --build $(BUILD) -j $(JOBS)
+	@$(CMAKE) --build $(BUILD) -j $(JOBS) -- --no-print-directory
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -44,7 +44,7 @@ asan:
 	@echo "== ASan+UBSan build: whole suite =="
 	@$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVOUCH_WERROR=ON \
 		-DVOUCH_SANITIZE=ON -DVOUCH_BENCH=OFF >/dev/null
-	@$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
+	@$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS) -- --no-print-directory
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
@@ -56,7 +56,7 @@ $(FUZZ_BUILD)/.configured:
 	@touch $@
 
 fuzz-build: $(FUZZ_BUILD)/.configured
-	@$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS)
+	@$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS) -- --no-print-directory
 
 fuzz-smoke: fuzz-build
 	@./scripts/fuzz.sh $(FUZZ_BUILD) $(SMOKE_SECONDS)
@@ -66,7 +66,7 @@ fuzz: deps fuzz-build
 
 bench: deps
 	@$(CMAKE) -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DVOUCH_TESTS=OFF >/dev/null
-	@$(CMAKE) --build $(BENCH_BUILD) -j $(JOBS)
+	@$(CMAKE) --build $(BENCH_BUILD) -j $(JOBS) -- --no-print-directory
 	@./bench/run.sh $(BENCH_BUILD)
 
 format:

@@ -64,8 +64,7 @@ static int validate_uri(vouch_source_type type, const char *uri, vouch_error *er
 /* Validate one registration request object into rec (project id unset). */
 static int parse_registration(vouch_artifact_rec *rec, const json_t *o, vouch_error *err)
 {
-    static const char *const keys[] = {"name", "kind", "sourceType", "sourceUri", "digest",
-                                       NULL};
+    static const char *const keys[] = {"name", "kind", "sourceType", "sourceUri", "digest", NULL};
     const char *name, *kind, *stype, *uri, *digest;
     vouch_digest d;
     int rc;
@@ -110,11 +109,11 @@ static int register_one(vouch_txn *t, const vouch_call *c, const vouch_project_r
     if (rc == VOUCH_EEXISTS) {
         if ((rc = st->ops->artifact_get(st, p->id, rec->digest, &old, err)) != 0)
             return rc;
-        const char *field = strcmp(old.name, rec->name) != 0   ? "name"
-                            : strcmp(old.kind, rec->kind) != 0 ? "kind"
-                            : old.source_type != rec->source_type ? "sourceType"
+        const char *field = strcmp(old.name, rec->name) != 0               ? "name"
+                            : strcmp(old.kind, rec->kind) != 0             ? "kind"
+                            : old.source_type != rec->source_type          ? "sourceType"
                             : strcmp(old.source_uri, rec->source_uri) != 0 ? "sourceUri"
-                                                                            : NULL;
+                                                                           : NULL;
         if (field)
             return vouch_error_set(err, VOUCH_ECONFLICT,
                                    "artifact '%s' is already registered in project '%s' with "
@@ -126,7 +125,9 @@ static int register_one(vouch_txn *t, const vouch_call *c, const vouch_project_r
     }
     if (rc)
         return st->ops->artifact_insert(st, rec, err); /* report with details */
-    vouch_audit_input ev = {.action = "artifact.register", .project = p, .artifact = rec,
+    vouch_audit_input ev = {.action = "artifact.register",
+                            .project = p,
+                            .artifact = rec,
                             .policy_digest = p->policy_digest};
     *created_out = 1;
     return vouch_svc__audit_emit(t, c, &ev, err);
@@ -152,10 +153,10 @@ int vouch_svc__h_artifact_register(vouch_service *svc, vouch_call *c, vouch_resp
     }
     if ((rc = vouch_svc__txn_commit(&t, err)) != 0)
         return rc;
-    return vouch_svc__respond(resp, created ? 201 : 200,
-                              json_pack("{so sb}", "artifact", vouch_svc__artifact_json(&p, &a),
-                                        "created", created),
-                              err);
+    return vouch_svc__respond(
+        resp, created ? 201 : 200,
+        json_pack("{so sb}", "artifact", vouch_svc__artifact_json(&p, &a), "created", created),
+        err);
 }
 
 /* Put "artifacts[i]: " in front of the message already in err. */
@@ -292,8 +293,7 @@ static int add_channel(const vouch_promotion_rec *pr, void *vctx)
     }
     json_t *o = json_pack("{ss so so sb}", "channel", pr->channel, "environment",
                           pr->environment[0] ? json_string(pr->environment) : json_null(),
-                          "promotedAt", vouch_svc__time_json(pr->promoted_ms), "current",
-                          current);
+                          "promotedAt", vouch_svc__time_json(pr->promoted_ms), "current", current);
     if (!o || json_array_append_new(ctx->arr, o) != 0)
         return vouch_error_set(ctx->err, VOUCH_ENOMEM, "out of memory");
     return 0;

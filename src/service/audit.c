@@ -16,9 +16,9 @@
 #include "vouch/timeutil.h"
 
 static const char *const actions[] = {
-    "project.create",   "policy.set",       "artifact.register", "artifact.verify",
-    "artifact.promote", "artifact.deprecate", "artifact.retire",  "artifact.revoke",
-    NULL,
+    "project.create",  "policy.set",       "artifact.register",
+    "artifact.verify", "artifact.promote", "artifact.deprecate",
+    "artifact.retire", "artifact.revoke",  NULL,
 };
 
 static json_t *str_or_null(const char *s)
@@ -61,8 +61,7 @@ static json_t *build_event(const vouch_txn *t, const vouch_call *c, const vouch_
     return ev;
 }
 
-static int hash_text(char out[VOUCH_DIGEST_STR_MAX], const char *text, size_t len,
-                     vouch_error *err)
+static int hash_text(char out[VOUCH_DIGEST_STR_MAX], const char *text, size_t len, vouch_error *err)
 {
     vouch_digest d;
     int rc = vouch_hash_bytes(&d, VOUCH_DIGEST_SHA256, text, len, err);
@@ -128,8 +127,7 @@ int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_ca
     put_obj(b, ",\"transition\":", in->transition, &local);
     vouch_buf_putc(b, '}');
     if (local.code)
-        return vouch_error_set(err, local.code, "cannot write an audit event: %s",
-                               local.message);
+        return vouch_error_set(err, local.code, "cannot write an audit event: %s", local.message);
     if (b->failed)
         return vouch_error_set(err, b->failed, "cannot write an audit event: %s",
                                b->failed == VOUCH_ENOMEM ? "out of memory" : "too large");
@@ -170,14 +168,9 @@ int vouch_svc__audit_emit(vouch_txn *t, const vouch_call *c, const vouch_audit_i
 
 /* ---- listing ------------------------------------------------------------ */
 
-struct list_ctx {
-    json_t *events;
-    vouch_error *err;
-};
-
-static int collect_event(const vouch_audit_rec *rec, void *vctx)
+int vouch_svc__collect_event(const vouch_audit_rec *rec, void *vctx)
 {
-    struct list_ctx *ctx = vctx;
+    vouch_event_list *ctx = vctx;
     json_t *ev = NULL;
     int rc = vouch_json_parse(&ev, rec->event, rec->event_len, "stored audit event", ctx->err);
     if (rc)
@@ -220,10 +213,10 @@ int vouch_svc__h_audit_list(vouch_service *svc, vouch_call *c, vouch_response *r
     }
     if (since && (rc = vouch_time_parse(&f.since_ms, since, err)) != 0)
         return rc;
-    struct list_ctx ctx = {json_array(), err};
+    vouch_event_list ctx = {json_array(), err};
     if (!ctx.events)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory listing audit events");
-    rc = svc->store->ops->audit_list(svc->store, &f, collect_event, &ctx, err);
+    rc = svc->store->ops->audit_list(svc->store, &f, vouch_svc__collect_event, &ctx, err);
     if (rc) {
         json_decref(ctx.events);
         return rc;
@@ -282,8 +275,7 @@ static int verify_event(const vouch_audit_rec *rec, void *vctx)
         return rc;
     if (strcmp(hash, rec->hash) != 0)
         return verify_fail(v, rec, "its content does not match its stored hash");
-    if (vouch_json_parse(&ev, rec->event, rec->event_len, NULL, NULL) != 0 ||
-        !json_is_object(ev)) {
+    if (vouch_json_parse(&ev, rec->event, rec->event_len, NULL, NULL) != 0 || !json_is_object(ev)) {
         json_decref(ev);
         return verify_fail(v, rec, "it is not a JSON object");
     }
@@ -325,8 +317,8 @@ int vouch_svc__h_audit_verify(vouch_service *svc, vouch_call *c, vouch_response 
     vouch_buf_release(&v.canon);
     if (rc)
         return rc;
-    return vouch_svc__respond(resp, 200,
-                              json_pack("{sb sI ss}", "ok", 1, "events",
-                                        (json_int_t)(v.expect_seq - 1), "head", v.prev),
-                              err);
+    return vouch_svc__respond(
+        resp, 200,
+        json_pack("{sb sI ss}", "ok", 1, "events", (json_int_t)(v.expect_seq - 1), "head", v.prev),
+        err);
 }

@@ -51,8 +51,7 @@ static const char *str(const json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static int head_key(char *out, size_t n, const char *project, const char *channel,
-                    const char *env)
+static int head_key(char *out, size_t n, const char *project, const char *channel, const char *env)
 {
     int len = snprintf(out, n, "%s\x1f%s\x1f%s", project, channel, env ? env : "");
     return len > 0 && (size_t)len < n ? 0 : -1;
@@ -94,8 +93,8 @@ int vouch_svc__replay_event(vouch_replay *r, const json_t *ev, int64_t seq, vouc
                                    "audit trail inconsistent at event %lld: artifact %s is "
                                    "registered twice",
                                    (long long)seq, key);
-        state = json_pack("{ss* ss ss sI}", "digest", str(ev, "digest"), "lifecycle",
-                          "published", "trust", "unverified", "seq", (json_int_t)seq);
+        state = json_pack("{ss* ss ss sI}", "digest", str(ev, "digest"), "lifecycle", "published",
+                          "trust", "unverified", "seq", (json_int_t)seq);
         if (!state || json_object_set_new(r->artifacts, key, state) != 0)
             return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         return 0;
@@ -152,8 +151,8 @@ static int compare_artifact(const vouch_artifact_rec *a, void *vctx)
         return vouch_error_set(c->err, VOUCH_EVERIFY,
                                "state and audit trail disagree: artifact '%s' has %s '%s' in "
                                "the database but '%s' after audit event %lld",
-                               a->digest, dim, strcmp(dim, "trust") == 0 ? tr : lc,
-                               str(s, dim), (long long)json_integer_value(json_object_get(s, "seq")));
+                               a->digest, dim, strcmp(dim, "trust") == 0 ? tr : lc, str(s, dim),
+                               (long long)json_integer_value(json_object_get(s, "seq")));
     return 0;
 }
 

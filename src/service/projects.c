@@ -61,10 +61,10 @@ int vouch_svc__h_project_create(vouch_service *svc, vouch_call *c, vouch_respons
     const char *doc = vouch_policy_canonical(pol, &len);
     if ((rc = vouch_svc__txn_begin(svc, &t, err)) != 0)
         goto out;
-    vouch_audit_input ev = {.action = "project.create", .project = &p,
-                            .policy_digest = p.policy_digest};
-    if ((rc = svc->store->ops->policy_put(svc->store, p.policy_digest, doc, len, c->now_ms,
-                                          err)) != 0 ||
+    vouch_audit_input ev = {
+        .action = "project.create", .project = &p, .policy_digest = p.policy_digest};
+    if ((rc = svc->store->ops->policy_put(svc->store, p.policy_digest, doc, len, c->now_ms, err)) !=
+            0 ||
         (rc = svc->store->ops->project_insert(svc->store, &p, err)) != 0 ||
         (rc = vouch_svc__audit_emit(&t, c, &ev, err)) != 0) {
         vouch_svc__txn_abort(&t);
@@ -185,10 +185,9 @@ static int rederive_all(struct rederive_ctx *ctx, vouch_service *svc)
         rc = vouch_svc__rederive(ctx->t, ctx->c, ctx->p, a, ctx->pol, ctx->details, &changed,
                                  ctx->err);
         if (rc == 0 && changed &&
-            json_array_append_new(ctx->changed,
-                                  json_pack("{ss ss ss}", "digest", a->digest, "from",
-                                            vouch_trust_name(before), "to",
-                                            vouch_trust_name(a->trust))) != 0)
+            json_array_append_new(ctx->changed, json_pack("{ss ss ss}", "digest", a->digest, "from",
+                                                          vouch_trust_name(before), "to",
+                                                          vouch_trust_name(a->trust))) != 0)
             rc = vouch_error_set(ctx->err, VOUCH_ENOMEM, "out of memory");
     }
     vouch_free(ctx->list);
@@ -217,8 +216,7 @@ int vouch_svc__h_policy_set(vouch_service *svc, vouch_call *c, vouch_response *r
     }
     size_t len;
     const char *doc = vouch_policy_canonical(pol, &len);
-    json_t *details = json_pack("{ss ss}", "cause", "policy.set", "previousPolicyDigest",
-                                previous);
+    json_t *details = json_pack("{ss ss}", "cause", "policy.set", "previousPolicyDigest", previous);
     struct rederive_ctx ctx = {&t, c, &p, pol, json_array(), details, err, NULL, 0, 0};
     if (!details || !ctx.changed) {
         rc = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
@@ -228,20 +226,20 @@ int vouch_svc__h_policy_set(vouch_service *svc, vouch_call *c, vouch_response *r
         goto out;
     snprintf(p.policy_digest, sizeof(p.policy_digest), "%s", digest);
     json_t *pdetails = json_pack("{ss}", "previousPolicyDigest", previous);
-    vouch_audit_input ev = {.action = "policy.set", .project = &p, .policy_digest = digest,
-                            .details = pdetails};
+    vouch_audit_input ev = {
+        .action = "policy.set", .project = &p, .policy_digest = digest, .details = pdetails};
     if ((rc = svc->store->ops->policy_put(svc->store, digest, doc, len, c->now_ms, err)) != 0 ||
         (rc = svc->store->ops->project_set_policy(svc->store, p.id, digest, err)) != 0 ||
-        (rc = vouch_svc__audit_emit(&t, c, &ev, err)) != 0 ||
-        (rc = rederive_all(&ctx, svc)) != 0 || (rc = vouch_svc__txn_commit(&t, err)) != 0) {
+        (rc = vouch_svc__audit_emit(&t, c, &ev, err)) != 0 || (rc = rederive_all(&ctx, svc)) != 0 ||
+        (rc = vouch_svc__txn_commit(&t, err)) != 0) {
         json_decref(pdetails);
         vouch_svc__txn_abort(&t); /* also fine after a failed commit */
         goto out;
     }
     json_decref(pdetails);
-    json_t *body = json_pack("{ss ss ss sb sO}", "project", p.name, "policyDigest", digest,
-                             "previousPolicyDigest", previous, "changed", 1, "rederived",
-                             ctx.changed);
+    json_t *body =
+        json_pack("{ss ss ss sb sO}", "project", p.name, "policyDigest", digest,
+                  "previousPolicyDigest", previous, "changed", 1, "rederived", ctx.changed);
     rc = vouch_svc__policy_cache_put(svc, pol, err);
     pol = NULL;
     if (rc == 0)
@@ -278,8 +276,8 @@ int vouch_svc__h_policy_verify(vouch_service *svc, vouch_call *c, vouch_response
     int rc = parse_document(&pol, c, err);
     if (rc)
         return rc;
-    json_t *body = json_pack("{sb ss so}", "valid", 1, "policyDigest",
-                             vouch_policy_digest_str(pol), "policy", vouch_policy_to_json(pol));
+    json_t *body = json_pack("{sb ss so}", "valid", 1, "policyDigest", vouch_policy_digest_str(pol),
+                             "policy", vouch_policy_to_json(pol));
     vouch_policy_free(pol);
     return vouch_svc__respond(resp, 200, body, err);
 }

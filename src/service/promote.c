@@ -37,16 +37,15 @@ static int deny(vouch_error *err, const char *rule, const promo_req *r, const ch
                                 r->digest, r->channel, why);
 }
 
-static int check_environment(const vouch_channel_rule *rule, const promo_req *r,
-                             vouch_error *err)
+static int check_environment(const vouch_channel_rule *rule, const promo_req *r, vouch_error *err)
 {
     char list[512] = "";
     size_t off = 0;
     for (size_t i = 0; i < rule->environments_count; i++) {
         if (r->environment && strcmp(rule->environments[i], r->environment) == 0)
             return 0;
-        int n = snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "",
-                         rule->environments[i]);
+        int n =
+            snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "", rule->environments[i]);
         if (n > 0 && (size_t)n < sizeof(list) - off)
             off += (size_t)n;
     }
@@ -57,8 +56,10 @@ static int check_environment(const vouch_channel_rule *rule, const promo_req *r,
         snprintf(why, sizeof(why), "channel '%s' has no environments, but --env '%s' was given",
                  rule->name, r->environment);
     } else if (!r->environment) {
-        snprintf(why, sizeof(why), "channel '%s' deploys to environments (%s): choose one with "
-                 "--env", rule->name, list);
+        snprintf(why, sizeof(why),
+                 "channel '%s' deploys to environments (%s): choose one with "
+                 "--env",
+                 rule->name, list);
     } else {
         snprintf(why, sizeof(why), "environment '%s' is not one of channel '%s' (%s)",
                  r->environment, rule->name, list);
@@ -89,9 +90,10 @@ static int check_rules(vouch_service *svc, const vouch_call *c, const vouch_poli
         return deny(err, "promoters", r, why);
     }
     if (a->source_type != VOUCH_SOURCE_OCI && !rule->allow_non_oci) {
-        snprintf(why, sizeof(why), "channel '%s' accepts only OCI artifacts (allowNonOci: false)"
-                 " and this one comes from a %s source", rule->name,
-                 vouch_source_type_name(a->source_type));
+        snprintf(why, sizeof(why),
+                 "channel '%s' accepts only OCI artifacts (allowNonOci: false)"
+                 " and this one comes from a %s source",
+                 rule->name, vouch_source_type_name(a->source_type));
         return deny(err, "allowNonOci", r, why);
     }
     if (rule->from) {
@@ -146,8 +148,7 @@ static int already_current(vouch_service *svc, const vouch_project_rec *p,
         json_t *checks = NULL;
         if (vouch_json_parse(&checks, head.checks_json, strlen(head.checks_json), NULL, NULL))
             checks = json_null();
-        *out = json_pack("{so sb}", "promotion", promotion_json(p, a, &head, checks), "changed",
-                         0);
+        *out = json_pack("{so sb}", "promotion", promotion_json(p, a, &head, checks), "changed", 0);
         if (!*out)
             rc = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
     }
@@ -185,8 +186,12 @@ static int write_promotion(vouch_txn *t, const vouch_call *c, const vouch_projec
     }
     target = json_pack("{ss so}", "channel", r->channel, "environment",
                        r->environment ? json_string(r->environment) : json_null());
-    vouch_audit_input ev = {.action = "artifact.promote", .project = p, .artifact = a,
-                            .transition = tr, .target = target, .policy_digest = pr.policy_digest};
+    vouch_audit_input ev = {.action = "artifact.promote",
+                            .project = p,
+                            .artifact = a,
+                            .transition = tr,
+                            .target = target,
+                            .policy_digest = pr.policy_digest};
     if (!target) {
         rc = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         goto out;
@@ -205,8 +210,7 @@ out:
     return rc;
 }
 
-int vouch_svc__h_promote(vouch_service *svc, vouch_call *c, vouch_response *resp,
-                         vouch_error *err)
+int vouch_svc__h_promote(vouch_service *svc, vouch_call *c, vouch_response *resp, vouch_error *err)
 {
     vouch_project_rec p;
     vouch_artifact_rec a;

@@ -12,7 +12,7 @@
 #include "vouch/random.h"
 #include "vouch/timeutil.h"
 
-#define MAX_SEGMENTS 8
+#define MAX_SEGMENTS    8
 #define MAX_SEGMENT_LEN 256
 
 typedef struct route {
@@ -152,7 +152,8 @@ static int prepare_call(vouch_call *c, const vouch_request *req, vouch_error *er
         json_t *v;
         if (!json_is_object(req->query))
             return vouch_error_set(err, VOUCH_EINVAL, "the query must be an object");
-        json_object_foreach((json_t *)req->query, k, v) {
+        json_object_foreach((json_t *)req->query, k, v)
+        {
             if (!json_is_string(v))
                 return vouch_error_set(err, VOUCH_EINVAL, "query parameter '%s' must be a string",
                                        k);

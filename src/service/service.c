@@ -19,8 +19,7 @@ static int db_path(char *out, size_t n, const char *dir, vouch_error *err)
 {
     int len = snprintf(out, n, "%s/vouch.db", dir);
     if (len < 0 || (size_t)len >= n)
-        return vouch_error_set(err, VOUCH_EINVAL, "data directory path too long: '%.80s...'",
-                               dir);
+        return vouch_error_set(err, VOUCH_EINVAL, "data directory path too long: '%.80s...'", dir);
     return 0;
 }
 
@@ -244,9 +243,9 @@ json_t *vouch_svc__time_json(int64_t ms)
 json_t *vouch_svc__artifact_json(const vouch_project_rec *p, const vouch_artifact_rec *a)
 {
     return json_pack("{sI ss ss ss ss ss ss ss ss so so}", "id", (json_int_t)a->id, "project",
-                     p->name, "digest", a->digest, "name", a->name, "kind", a->kind,
-                     "sourceType", vouch_source_type_name(a->source_type), "sourceUri",
-                     a->source_uri, "lifecycle", vouch_lifecycle_name(a->lifecycle), "trust",
+                     p->name, "digest", a->digest, "name", a->name, "kind", a->kind, "sourceType",
+                     vouch_source_type_name(a->source_type), "sourceUri", a->source_uri,
+                     "lifecycle", vouch_lifecycle_name(a->lifecycle), "trust",
                      vouch_trust_name(a->trust), "createdAt", vouch_svc__time_json(a->created_ms),
                      "updatedAt", vouch_svc__time_json(a->updated_ms));
 }

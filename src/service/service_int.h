@@ -89,6 +89,14 @@ int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_ca
 json_t *vouch_svc__audit_event_json(const vouch_txn *t, const vouch_call *c,
                                     const vouch_audit_input *in);
 
+/* Audit listing: an audit_list callback appending each stored event (with
+ * its "hash") to `events`. */
+typedef struct vouch_event_list {
+    json_t *events;
+    vouch_error *err;
+} vouch_event_list;
+int vouch_svc__collect_event(const vouch_audit_rec *rec, void *ctx);
+
 /* Parsed policy by digest (cached for the service's life); borrowed. */
 int vouch_svc__policy_get(vouch_service *svc, const char *digest, const vouch_policy **out,
                           vouch_error *err);
@@ -130,8 +138,7 @@ int vouch_svc__h_project_show(vouch_service *, vouch_call *, vouch_response *, v
 int vouch_svc__h_policy_set(vouch_service *, vouch_call *, vouch_response *, vouch_error *);
 int vouch_svc__h_policy_show(vouch_service *, vouch_call *, vouch_response *, vouch_error *);
 int vouch_svc__h_policy_verify(vouch_service *, vouch_call *, vouch_response *, vouch_error *);
-int vouch_svc__h_artifact_register(vouch_service *, vouch_call *, vouch_response *,
-                                   vouch_error *);
+int vouch_svc__h_artifact_register(vouch_service *, vouch_call *, vouch_response *, vouch_error *);
 int vouch_svc__h_artifact_batch(vouch_service *, vouch_call *, vouch_response *, vouch_error *);
 int vouch_svc__h_artifact_list(vouch_service *, vouch_call *, vouch_response *, vouch_error *);
 int vouch_svc__h_artifact_show(vouch_service *, vouch_call *, vouch_response *, vouch_error *);

@@ -28,7 +28,7 @@ static int refresh_source_check(vouch_txn *t, const vouch_call *c, const vouch_a
         rc = vouch_json_canonical_str(&text, NULL, ev, err);
     if (rc == 0)
         rc = t->svc->store->ops->check_put(t->svc->store, a->id, VOUCH_CHECK_SOURCE, r, text,
-                                          digest, c->now_ms, err);
+                                           digest, c->now_ms, err);
     vouch_free(text);
     if (rc == 0) {
         checks->result[k] = r;
@@ -58,15 +58,17 @@ int vouch_svc__rederive(vouch_txn *t, const vouch_call *c, const vouch_project_r
     vouch_trust after = vouch_trust_derive(before, checks.result, vouch_policy_baseline(pol));
     if (after == before)
         goto out;
-    if ((rc = st->ops->artifact_update_state(st, a->id, a->lifecycle, after, c->now_ms, err)) !=
-        0)
+    if ((rc = st->ops->artifact_update_state(st, a->id, a->lifecycle, after, c->now_ms, err)) != 0)
         goto out;
     a->trust = after;
     a->updated_ms = c->now_ms;
     json_t *tr = json_pack("{s{ss ss}}", "trust", "from", vouch_trust_name(before), "to",
                            vouch_trust_name(after));
-    vouch_audit_input ev = {.action = "artifact.verify", .project = p, .artifact = a,
-                            .transition = tr, .details = details,
+    vouch_audit_input ev = {.action = "artifact.verify",
+                            .project = p,
+                            .artifact = a,
+                            .transition = tr,
+                            .details = details,
                             .policy_digest = vouch_policy_digest_str(pol)};
     rc = tr ? vouch_svc__audit_emit(t, c, &ev, err)
             : vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
@@ -92,11 +94,11 @@ static int apply_verb(const char *verb, vouch_artifact_rec *a, json_t **transiti
         to = vouch_trust_name(VOUCH_TRUST_REVOKED);
         a->trust = VOUCH_TRUST_REVOKED;
     } else {
-        vouch_lifecycle target = strcmp(verb, "retire") == 0 ? VOUCH_LIFECYCLE_RETIRED
-                                                             : VOUCH_LIFECYCLE_DEPRECATED;
+        vouch_lifecycle target =
+            strcmp(verb, "retire") == 0 ? VOUCH_LIFECYCLE_RETIRED : VOUCH_LIFECYCLE_DEPRECATED;
         if (a->lifecycle == target)
-            return vouch_error_set(err, VOUCH_ECONFLICT, "artifact '%s' is already %s",
-                                   a->digest, vouch_lifecycle_name(target));
+            return vouch_error_set(err, VOUCH_ECONFLICT, "artifact '%s' is already %s", a->digest,
+                                   vouch_lifecycle_name(target));
         if ((rc = vouch_lifecycle_check_transition(a->lifecycle, target, err)) != 0)
             return rc;
         dim = "lifecycle";
@@ -133,8 +135,12 @@ int vouch_svc__h_artifact_state(vouch_service *svc, vouch_call *c, vouch_respons
         (rc = apply_verb(c->verb, &a, &tr, err)) != 0)
         goto fail;
     snprintf(action, sizeof(action), "artifact.%s", c->verb);
-    vouch_audit_input ev = {.action = action, .project = &p, .artifact = &a, .transition = tr,
-                            .reason = reason, .policy_digest = p.policy_digest};
+    vouch_audit_input ev = {.action = action,
+                            .project = &p,
+                            .artifact = &a,
+                            .transition = tr,
+                            .reason = reason,
+                            .policy_digest = p.policy_digest};
     if ((rc = svc->store->ops->artifact_update_state(svc->store, a.id, a.lifecycle, a.trust,
                                                      c->now_ms, err)) != 0 ||
         (rc = vouch_svc__audit_emit(&t, c, &ev, err)) != 0)
@@ -144,10 +150,9 @@ int vouch_svc__h_artifact_state(vouch_service *svc, vouch_call *c, vouch_respons
         return rc;
     }
     a.updated_ms = c->now_ms;
-    return vouch_svc__respond(resp, 200,
-                              json_pack("{so so}", "artifact", vouch_svc__artifact_json(&p, &a),
-                                        "transition", tr),
-                              err);
+    return vouch_svc__respond(
+        resp, 200,
+        json_pack("{so so}", "artifact", vouch_svc__artifact_json(&p, &a), "transition", tr), err);
 fail:
     vouch_svc__txn_abort(&t);
     json_decref(tr);

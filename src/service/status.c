@@ -14,8 +14,8 @@ static int head_json(vouch_service *svc, const vouch_project_rec *p, const char 
     vouch_promotion_rec head;
     vouch_artifact_rec a;
     *out = NULL;
-    int rc = svc->store->ops->promotion_head(svc->store, p->id, channel, env ? env : "", &head,
-                                             err);
+    int rc =
+        svc->store->ops->promotion_head(svc->store, p->id, channel, env ? env : "", &head, err);
     if (rc == VOUCH_ENOTFOUND) {
         *out = json_null();
         return 0;
@@ -25,11 +25,11 @@ static int head_json(vouch_service *svc, const vouch_project_rec *p, const char 
     vouch_free(head.checks_json);
     if ((rc = svc->store->ops->artifact_get_by_id(svc->store, head.artifact_id, &a, err)) != 0)
         return rc;
-    *out = json_pack("{ss ss ss ss ss so ss ss}", "digest", a.digest, "name", a.name, "kind",
-                     a.kind, "lifecycle", vouch_lifecycle_name(a.lifecycle), "trust",
-                     vouch_trust_name(a.trust), "promotedAt",
-                     vouch_svc__time_json(head.promoted_ms), "actor", head.actor,
-                     "correlationId", head.correlation_id);
+    *out =
+        json_pack("{ss ss ss ss ss so ss ss}", "digest", a.digest, "name", a.name, "kind", a.kind,
+                  "lifecycle", vouch_lifecycle_name(a.lifecycle), "trust",
+                  vouch_trust_name(a.trust), "promotedAt", vouch_svc__time_json(head.promoted_ms),
+                  "actor", head.actor, "correlationId", head.correlation_id);
     return *out ? 0 : vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
 }
 
@@ -57,8 +57,7 @@ static int channel_json(vouch_service *svc, const vouch_project_rec *p,
     return *out ? 0 : vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
 }
 
-int vouch_svc__h_status(vouch_service *svc, vouch_call *c, vouch_response *resp,
-                        vouch_error *err)
+int vouch_svc__h_status(vouch_service *svc, vouch_call *c, vouch_response *resp, vouch_error *err)
 {
     vouch_project_rec p;
     const vouch_policy *pol;
@@ -92,28 +91,7 @@ int vouch_svc__h_status(vouch_service *svc, vouch_call *c, vouch_response *resp,
                               err);
 }
 
-struct hist_ctx {
-    json_t *events;
-    vouch_error *err;
-};
-
-static int add_event(const vouch_audit_rec *rec, void *vctx)
-{
-    struct hist_ctx *ctx = vctx;
-    json_t *ev = NULL;
-    int rc = vouch_json_parse(&ev, rec->event, rec->event_len, "stored audit event", ctx->err);
-    if (rc)
-        return rc;
-    if (vouch_json_set(ev, "hash", json_string(rec->hash)) ||
-        json_array_append_new(ctx->events, ev) != 0) {
-        json_decref(ev);
-        return vouch_error_set(ctx->err, VOUCH_ENOMEM, "out of memory");
-    }
-    return 0;
-}
-
-int vouch_svc__h_history(vouch_service *svc, vouch_call *c, vouch_response *resp,
-                         vouch_error *err)
+int vouch_svc__h_history(vouch_service *svc, vouch_call *c, vouch_response *resp, vouch_error *err)
 {
     vouch_project_rec p;
     vouch_artifact_rec a;
@@ -122,15 +100,16 @@ int vouch_svc__h_history(vouch_service *svc, vouch_call *c, vouch_response *resp
         (rc = vouch_svc__artifact(svc, &p, c->digest, &a, err)) != 0)
         return rc;
     vouch_audit_filter f = {p.id, a.id, NULL, 0};
-    struct hist_ctx ctx = {json_array(), err};
+    vouch_event_list ctx = {json_array(), err};
     if (!ctx.events)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
-    if ((rc = svc->store->ops->audit_list(svc->store, &f, add_event, &ctx, err)) != 0) {
+    if ((rc = svc->store->ops->audit_list(svc->store, &f, vouch_svc__collect_event, &ctx, err)) !=
+        0) {
         json_decref(ctx.events);
         return rc;
     }
-    return vouch_svc__respond(resp, 200,
-                              json_pack("{so so}", "artifact", vouch_svc__artifact_json(&p, &a),
-                                        "events", ctx.events),
-                              err);
+    return vouch_svc__respond(
+        resp, 200,
+        json_pack("{so so}", "artifact", vouch_svc__artifact_json(&p, &a), "events", ctx.events),
+        err);
 }

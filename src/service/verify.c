@@ -38,8 +38,8 @@ static const char *file_path(const char *uri)
 
 /* The digest check: hash the bytes at the source and compare. Errors that
  * prevent reading the source are returned (nothing is recorded then). */
-static int digest_check(vouch_service *svc, const vouch_artifact_rec *a,
-                        vouch_check_result *result, json_t **evidence, vouch_error *err)
+static int digest_check(vouch_service *svc, const vouch_artifact_rec *a, vouch_check_result *result,
+                        json_t **evidence, vouch_error *err)
 {
     vouch_digest want, got;
     uint64_t size = 0;
@@ -50,8 +50,8 @@ static int digest_check(vouch_service *svc, const vouch_artifact_rec *a,
         return rc;
     vouch_error_clear(&herr);
     if (a->source_type == VOUCH_SOURCE_FILE) {
-        rc = vouch_hash_file(&got, want.alg, file_path(a->source_uri), svc->max_source_bytes,
-                             &size, &herr);
+        rc = vouch_hash_file(&got, want.alg, file_path(a->source_uri), svc->max_source_bytes, &size,
+                             &herr);
     } else if (a->source_type == VOUCH_SOURCE_HTTP) {
         vouch_fetch_opts o = {svc->max_source_bytes, 0, 0, 0, NULL};
         rc = vouch_hash_url(&got, want.alg, a->source_uri, &o, &size, &herr);
@@ -88,9 +88,8 @@ static int store_runs(vouch_txn *t, const vouch_call *c, const vouch_artifact_re
         char *text = NULL;
         int rc = vouch_json_canonical_str(&text, NULL, runs[i].evidence, err);
         if (rc == 0)
-            rc = t->svc->store->ops->check_put(t->svc->store, a->id, runs[i].kind,
-                                              runs[i].result, text, policy_digest, c->now_ms,
-                                              err);
+            rc = t->svc->store->ops->check_put(t->svc->store, a->id, runs[i].kind, runs[i].result,
+                                               text, policy_digest, c->now_ms, err);
         vouch_free(text);
         if (rc)
             return rc;
@@ -137,8 +136,11 @@ static int record(vouch_service *svc, vouch_call *c, const vouch_project_rec *p,
         goto fail;
     }
     a->trust = after;
-    vouch_audit_input ev = {.action = "artifact.verify", .project = p, .artifact = a,
-                            .transition = tr, .policy_digest = pdigest};
+    vouch_audit_input ev = {.action = "artifact.verify",
+                            .project = p,
+                            .artifact = a,
+                            .transition = tr,
+                            .policy_digest = pdigest};
     json_t *wrapped = json_pack("{sO}", "checks", details);
     ev.details = wrapped;
     rc = wrapped ? 0 : vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
@@ -197,10 +199,9 @@ int vouch_svc__h_artifact_verify(vouch_service *svc, vouch_call *c, vouch_respon
                                         "result", vouch_check_result_name(runs[i].result),
                                         "evidence", runs[i].evidence));
     rc = vouch_svc__respond(resp, 200,
-                            json_pack("{so ss ss so}", "artifact",
-                                      vouch_svc__artifact_json(&p, &a), "previousTrust",
-                                      vouch_trust_name(before), "trust", vouch_trust_name(a.trust),
-                                      "checks", checks),
+                            json_pack("{so ss ss so}", "artifact", vouch_svc__artifact_json(&p, &a),
+                                      "previousTrust", vouch_trust_name(before), "trust",
+                                      vouch_trust_name(a.trust), "checks", checks),
                             err);
 out:
     json_decref(runs[0].evidence);

@@ -27,11 +27,11 @@
 #include "vouch/error.h"
 #include "vouch/model.h"
 
-#define VOUCH_NAME_MAX 64       /* project/channel/environment/actor names, with NUL */
+#define VOUCH_NAME_MAX     64   /* project/channel/environment/actor names, with NUL */
 #define VOUCH_ART_NAME_MAX 256  /* artifact names, with NUL */
-#define VOUCH_KIND_MAX 65       /* artifact kinds, with NUL */
-#define VOUCH_URI_MAX 2048      /* source URIs, with NUL */
-#define VOUCH_CORR_MAX 129      /* correlation ids, with NUL */
+#define VOUCH_KIND_MAX     65   /* artifact kinds, with NUL */
+#define VOUCH_URI_MAX      2048 /* source URIs, with NUL */
+#define VOUCH_CORR_MAX     129  /* correlation ids, with NUL */
 
 typedef struct vouch_store vouch_store;
 
@@ -94,8 +94,8 @@ typedef struct vouch_audit_rec {
 
 typedef struct vouch_artifact_filter {
     int64_t project_id;  /* 0: every project */
-    int trust;          /* -1: any */
-    int lifecycle;      /* -1: any */
+    int trust;           /* -1: any */
+    int lifecycle;       /* -1: any */
     const char *channel; /* NULL: any; else currently the head in that channel */
 } vouch_artifact_filter;
 
@@ -126,10 +126,8 @@ struct vouch_store_ops {
 
     /* Sets rec->id. A taken name is VOUCH_EEXISTS. */
     int (*project_insert)(vouch_store *st, vouch_project_rec *rec, vouch_error *err);
-    int (*project_get)(vouch_store *st, const char *name, vouch_project_rec *out,
-                       vouch_error *err);
-    int (*project_get_by_id)(vouch_store *st, int64_t id, vouch_project_rec *out,
-                             vouch_error *err);
+    int (*project_get)(vouch_store *st, const char *name, vouch_project_rec *out, vouch_error *err);
+    int (*project_get_by_id)(vouch_store *st, int64_t id, vouch_project_rec *out, vouch_error *err);
     int (*project_list)(vouch_store *st, vouch_project_cb cb, void *ctx, vouch_error *err);
     int (*project_set_policy)(vouch_store *st, int64_t id, const char *policy_digest,
                               vouch_error *err);
@@ -150,8 +148,7 @@ struct vouch_store_ops {
                      vouch_check_result result, const char *evidence_json,
                      const char *policy_digest, int64_t now_ms, vouch_error *err);
     /* Fills *out (initialized by the call); release with vouch_checks_release. */
-    int (*check_get_all)(vouch_store *st, int64_t artifact_id, vouch_checks *out,
-                         vouch_error *err);
+    int (*check_get_all)(vouch_store *st, int64_t artifact_id, vouch_checks *out, vouch_error *err);
 
     /* Sets rec->id and makes it the head of (project, channel, environment). */
     int (*promotion_insert)(vouch_store *st, vouch_promotion_rec *rec, vouch_error *err);

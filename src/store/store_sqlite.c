@@ -72,8 +72,7 @@ int vouch_store_sqlite__fail(sq_store *s, const char *what, vouch_error *err)
         return vouch_error_set(err, VOUCH_EIO, "%s: the disk is full", what);
     if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
         return vouch_error_set(err, VOUCH_ESTORE,
-                               "%s: the database is busy (another vouch is writing); retry",
-                               what);
+                               "%s: the database is busy (another vouch is writing); retry", what);
     return vouch_error_set(err, VOUCH_ESTORE, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -81,8 +80,8 @@ sqlite3_stmt *vouch_store_sqlite__stmt(sq_store *s, enum sq_stmt which, vouch_er
 {
     sqlite3_stmt *st = s->stmts[which];
     if (!st) {
-        if (sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st,
-                               NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+            SQLITE_OK) {
             vouch_store_sqlite__fail(s, "cannot prepare a statement", err);
             return NULL;
         }
@@ -180,8 +179,8 @@ static int sq_policy_get(vouch_store *st, const char *digest, char **doc_out, vo
         return vouch_error_set(err, VOUCH_ENOTFOUND, "no stored policy '%s'", digest);
     if (rc != SQLITE_ROW)
         return vouch_store_sqlite__fail(s, "cannot read the policy", err);
-    *doc_out = vouch_strndup((const char *)sqlite3_column_text(q, 0),
-                             (size_t)sqlite3_column_bytes(q, 0));
+    *doc_out =
+        vouch_strndup((const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
     if (!*doc_out)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory reading a policy");
     return 0;

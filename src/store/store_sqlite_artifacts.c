@@ -5,8 +5,8 @@
 #include "vouch/alloc.h"
 #include "vouch/json.h"
 
-#define COLS_ARTIFACT                                                                          \
-    "id, project_id, digest, name, kind, source_type, source_uri, lifecycle, trust, "          \
+#define COLS_ARTIFACT                                                                              \
+    "id, project_id, digest, name, kind, source_type, source_uri, lifecycle, trust, "              \
     "created_ms, updated_ms"
 
 static void read_artifact(vouch_artifact_rec *out, sqlite3_stmt *q)
@@ -30,8 +30,7 @@ static void read_artifact(vouch_artifact_rec *out, sqlite3_stmt *q)
     out->updated_ms = sqlite3_column_int64(q, 10);
 }
 
-int vouch_store_sqlite__artifact_insert(vouch_store *st, vouch_artifact_rec *rec,
-                                        vouch_error *err)
+int vouch_store_sqlite__artifact_insert(vouch_store *st, vouch_artifact_rec *rec, vouch_error *err)
 {
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = vouch_store_sqlite__stmt(s, SQ_ARTIFACT_INSERT, err);
@@ -49,8 +48,7 @@ int vouch_store_sqlite__artifact_insert(vouch_store *st, vouch_artifact_rec *rec
     int rc = sqlite3_step(q);
     if ((rc & 0xff) == SQLITE_CONSTRAINT &&
         sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-        return vouch_error_set(err, VOUCH_EEXISTS, "artifact '%s' already registered",
-                               rec->digest);
+        return vouch_error_set(err, VOUCH_EEXISTS, "artifact '%s' already registered", rec->digest);
     if (rc != SQLITE_DONE)
         return vouch_store_sqlite__fail(s, "cannot register the artifact", err);
     rec->id = sqlite3_last_insert_rowid(s->db);
@@ -69,8 +67,7 @@ int vouch_store_sqlite__artifact_get(vouch_store *st, int64_t project_id, const 
     sqlite3_bind_text(q, 2, digest, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_DONE)
-        return vouch_error_set(err, VOUCH_ENOTFOUND, "no artifact '%s' in this project",
-                               digest);
+        return vouch_error_set(err, VOUCH_ENOTFOUND, "no artifact '%s' in this project", digest);
     if (rc != SQLITE_ROW)
         return vouch_store_sqlite__fail(s, "cannot read the artifact", err);
     read_artifact(out, q);
@@ -207,8 +204,7 @@ int vouch_store_sqlite__check_get_all(vouch_store *st, int64_t artifact_id, vouc
         if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
             json_t *ev = NULL;
             int prc = vouch_json_parse(&ev, (const char *)sqlite3_column_text(q, 2),
-                                       (size_t)sqlite3_column_bytes(q, 2), "stored evidence",
-                                       err);
+                                       (size_t)sqlite3_column_bytes(q, 2), "stored evidence", err);
             if (prc != 0) {
                 sqlite3_reset(q);
                 vouch_checks_release(out);
@@ -216,8 +212,7 @@ int vouch_store_sqlite__check_get_all(vouch_store *st, int64_t artifact_id, vouc
             }
             out->evidence[k] = ev;
         }
-        vouch_store_sqlite__col_text(out->policy_digest[k], sizeof(out->policy_digest[k]), q,
-                                     3);
+        vouch_store_sqlite__col_text(out->policy_digest[k], sizeof(out->policy_digest[k]), q, 3);
         out->checked_ms[k] = sqlite3_column_int64(q, 4);
     }
     if (rc != SQLITE_DONE) {

@@ -69,16 +69,16 @@ int vouch_store_sqlite__promotion_head(vouch_store *st, int64_t project_id, cons
     if (rc != SQLITE_ROW)
         return vouch_store_sqlite__fail(s, "cannot read the channel head", err);
     read_promotion(out, q);
-    out->checks_json = vouch_strndup((const char *)sqlite3_column_text(q, 9),
-                                     (size_t)sqlite3_column_bytes(q, 9));
+    out->checks_json =
+        vouch_strndup((const char *)sqlite3_column_text(q, 9), (size_t)sqlite3_column_bytes(q, 9));
     sqlite3_reset(q);
     if (!out->checks_json)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory reading a promotion");
     return 0;
 }
 
-int vouch_store_sqlite__promotion_exists(vouch_store *st, int64_t artifact_id,
-                                         const char *channel, vouch_error *err)
+int vouch_store_sqlite__promotion_exists(vouch_store *st, int64_t artifact_id, const char *channel,
+                                         vouch_error *err)
 {
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = vouch_store_sqlite__stmt(s, SQ_PROMOTION_EXISTS, err);
@@ -96,8 +96,7 @@ int vouch_store_sqlite__promotion_exists(vouch_store *st, int64_t artifact_id,
 }
 
 int vouch_store_sqlite__promotion_list_artifact(vouch_store *st, int64_t artifact_id,
-                                                vouch_promotion_cb cb, void *ctx,
-                                                vouch_error *err)
+                                                vouch_promotion_cb cb, void *ctx, vouch_error *err)
 {
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = vouch_store_sqlite__stmt(s, SQ_PROMOTION_LIST_ARTIFACT, err);
@@ -147,8 +146,7 @@ int vouch_store_sqlite__promotion_count(vouch_store *st, int64_t *out, vouch_err
 {
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM promotions", -1, &q, NULL) !=
-            SQLITE_OK ||
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM promotions", -1, &q, NULL) != SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW) {
         sqlite3_finalize(q);
         return vouch_store_sqlite__fail(s, "cannot count promotions", err);
@@ -179,8 +177,7 @@ int vouch_store_sqlite__audit_head(vouch_store *st, int64_t *seq_out,
     return 0;
 }
 
-int vouch_store_sqlite__audit_append(vouch_store *st, const vouch_audit_rec *rec,
-                                     vouch_error *err)
+int vouch_store_sqlite__audit_append(vouch_store *st, const vouch_audit_rec *rec, vouch_error *err)
 {
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = vouch_store_sqlite__stmt(s, SQ_AUDIT_APPEND, err);
@@ -201,8 +198,8 @@ int vouch_store_sqlite__audit_append(vouch_store *st, const vouch_audit_rec *rec
     return 0;
 }
 
-int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f,
-                                   vouch_audit_cb cb, void *ctx, vouch_error *err)
+int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f, vouch_audit_cb cb,
+                                   void *ctx, vouch_error *err)
 {
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = NULL;
@@ -214,7 +211,8 @@ int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f,
              "FROM audit_events WHERE 1%s%s%s%s ORDER BY seq",
              f && f->project_id ? " AND project_id = ?1" : "",
              f && f->artifact_id ? " AND artifact_id = ?2" : "",
-             f && f->action ? " AND action = ?3" : "", f && f->since_ms ? " AND time_ms >= ?4" : "");
+             f && f->action ? " AND action = ?3" : "",
+             f && f->since_ms ? " AND time_ms >= ?4" : "");
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
         return vouch_store_sqlite__fail(s, "cannot list audit events", err);
     if (f && f->project_id)

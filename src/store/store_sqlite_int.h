@@ -52,8 +52,7 @@ void vouch_store_sqlite__col_text(char *dst, size_t n, sqlite3_stmt *st, int col
 int vouch_store_sqlite__migrate(sqlite3 *db, vouch_error *err);
 
 /* Per-file operation groups, filled into the ops table by store_sqlite.c. */
-int vouch_store_sqlite__artifact_insert(vouch_store *st, vouch_artifact_rec *rec,
-                                        vouch_error *err);
+int vouch_store_sqlite__artifact_insert(vouch_store *st, vouch_artifact_rec *rec, vouch_error *err);
 int vouch_store_sqlite__artifact_get(vouch_store *st, int64_t project_id, const char *digest,
                                      vouch_artifact_rec *out, vouch_error *err);
 int vouch_store_sqlite__artifact_get_by_id(vouch_store *st, int64_t id, vouch_artifact_rec *out,
@@ -75,19 +74,17 @@ int vouch_store_sqlite__promotion_insert(vouch_store *st, vouch_promotion_rec *r
 int vouch_store_sqlite__promotion_head(vouch_store *st, int64_t project_id, const char *channel,
                                        const char *environment, vouch_promotion_rec *out,
                                        vouch_error *err);
-int vouch_store_sqlite__promotion_exists(vouch_store *st, int64_t artifact_id,
-                                         const char *channel, vouch_error *err);
+int vouch_store_sqlite__promotion_exists(vouch_store *st, int64_t artifact_id, const char *channel,
+                                         vouch_error *err);
 int vouch_store_sqlite__promotion_list_artifact(vouch_store *st, int64_t artifact_id,
-                                                vouch_promotion_cb cb, void *ctx,
-                                                vouch_error *err);
+                                                vouch_promotion_cb cb, void *ctx, vouch_error *err);
 int vouch_store_sqlite__promotion_heads(vouch_store *st, vouch_promotion_cb cb, void *ctx,
                                         vouch_error *err);
 int vouch_store_sqlite__promotion_count(vouch_store *st, int64_t *out, vouch_error *err);
 int vouch_store_sqlite__audit_head(vouch_store *st, int64_t *seq_out,
                                    char hash_out[VOUCH_DIGEST_STR_MAX], vouch_error *err);
-int vouch_store_sqlite__audit_append(vouch_store *st, const vouch_audit_rec *rec,
-                                     vouch_error *err);
-int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f,
-                                   vouch_audit_cb cb, void *ctx, vouch_error *err);
+int vouch_store_sqlite__audit_append(vouch_store *st, const vouch_audit_rec *rec, vouch_error *err);
+int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f, vouch_audit_cb cb,
+                                   void *ctx, vouch_error *err);
 
 #endif
