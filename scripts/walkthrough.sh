@@ -47,7 +47,9 @@ run policy set --project payments "$WORK/policy.yaml"
 
 step "4. CI builds once and registers the output by its digest"
 printf 'payments-api build 1.4.2\n' >"$WORK/builds/payments-api-1.4.2.tar"
-DIGEST="sha256:$(sha256sum "$WORK/builds/payments-api-1.4.2.tar" | cut -d' ' -f1)"
+printf '$ vouch digest %s\n' "$WORK/builds/payments-api-1.4.2.tar"
+DIGEST=$("$VOUCH" digest "$WORK/builds/payments-api-1.4.2.tar")
+echo "$DIGEST"
 run --actor ci artifact register --project payments --name payments-api --kind archive \
     --source-type file --source-uri "$WORK/builds/payments-api-1.4.2.tar" "$DIGEST"
 

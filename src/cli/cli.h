@@ -121,6 +121,7 @@ extern const cli_command cli_promote_cmd;
 extern const cli_command cli_status_cmd;
 extern const cli_command cli_history_cmd;
 extern const cli_command cli_audit_group;
+extern const cli_command cli_digest_cmd;
 
 /* `artifact register --from-file FILE` (cmd_register_bulk.c): arguments
  * already checked; returns the exit code. */

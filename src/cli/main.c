@@ -32,8 +32,17 @@ static const cli_command help_cmd = {
 };
 
 static const cli_command *const commands[] = {
-    &cli_init_cmd,   &cli_project_group, &cli_policy_group, &cli_artifact_group, &cli_promote_cmd,
-    &cli_status_cmd, &cli_history_cmd,   &cli_audit_group,  &help_cmd,           NULL,
+    &cli_init_cmd,
+    &cli_project_group,
+    &cli_policy_group,
+    &cli_artifact_group,
+    &cli_promote_cmd,
+    &cli_status_cmd,
+    &cli_history_cmd,
+    &cli_audit_group,
+    &cli_digest_cmd,
+    &help_cmd,
+    NULL,
 };
 
 int cli_exit_code(int code)
