@@ -67,7 +67,7 @@ fuzz: deps fuzz-build
 bench: deps
 	@$(CMAKE) -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DVOUCH_TESTS=OFF >/dev/null
 	@$(CMAKE) --build $(BENCH_BUILD) -j $(JOBS) -- --no-print-directory
-	@./bench/run.sh $(BENCH_BUILD)
+	@./bench/bench.sh $(BENCH_BUILD)
 
 format:
 	@find include src tests bench -name '*.[ch]' | xargs clang-format -i
