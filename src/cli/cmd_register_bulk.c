@@ -20,6 +20,8 @@
 
 /* A line this long is not an artifact record. */
 #define BULK_LINE_MAX ((size_t)64 * 1024)
+/* One file is one transaction held in memory: split larger lists. */
+#define BULK_MAX_ARTIFACTS ((size_t)1000000)
 
 typedef struct bulk {
     const char *file; /* as shown in messages */
@@ -66,6 +68,10 @@ static int parse_line(const cli_ctx *ctx, bulk *b, const char *text, size_t len,
     if (len > BULK_LINE_MAX)
         return cli_report_local(ctx, VOUCH_EINVAL, "%s:%zu: line longer than %zu bytes", b->file,
                                 line, BULK_LINE_MAX);
+    if (b->count >= BULK_MAX_ARTIFACTS)
+        return cli_report_local(ctx, VOUCH_ETOOBIG,
+                                "%s:%zu: more than %zu artifacts in one file; split the list",
+                                b->file, line, BULK_MAX_ARTIFACTS);
     snprintf(what, sizeof(what), "%s:%zu", b->file, line);
     vouch_error_clear(&err);
     if ((rc = vouch_json_parse(&v, text, len, what, &err)) != 0) {
@@ -98,8 +104,8 @@ static int bulk_load(const cli_ctx *ctx, bulk *b, const char *path)
     int rc = 0;
 
     if (!f)
-        return cli_report_local(ctx, VOUCH_EINVAL, "cannot read '%s': %s", b->file,
-                                strerror(errno));
+        return cli_report_local(ctx, errno == ENOENT ? VOUCH_ENOTFOUND : VOUCH_EINVAL,
+                                "cannot read '%s': %s", b->file, errno == ENOENT ? "no such file" : strerror(errno));
     while (rc == 0 && (n = getline(&text, &cap, f)) >= 0) {
         size_t len = (size_t)n;
         line++;
@@ -109,7 +115,7 @@ static int bulk_load(const cli_ctx *ctx, bulk *b, const char *path)
             rc = parse_line(ctx, b, text, len, line);
     }
     if (rc == 0 && ferror(f))
-        rc = cli_report_local(ctx, VOUCH_EINVAL, "cannot read '%s': %s", b->file, strerror(errno));
+        rc = cli_report_local(ctx, VOUCH_EINVAL, "cannot read '%s': %s", b->file, errno == ENOENT ? "no such file" : strerror(errno));
     free(text); /* getline() allocates with malloc */
     if (f != stdin)
         fclose(f);

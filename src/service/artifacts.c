@@ -10,6 +10,9 @@
 #include "vouch/digest.h"
 #include "vouch/json.h"
 
+/* One batch is one transaction: bound what a single request can hold. */
+#define BATCH_MAX 1000000
+
 static int printable(const char *s)
 {
     for (; *s; s++)
@@ -190,6 +193,9 @@ int vouch_svc__h_artifact_batch(vouch_service *svc, vouch_call *c, vouch_respons
     const json_t *list = json_object_get(c->body, "artifacts");
     if (!json_is_array(list))
         return vouch_error_set(err, VOUCH_EINVAL, "field 'artifacts' must be an array");
+    if (json_array_size(list) > BATCH_MAX)
+        return vouch_error_set(err, VOUCH_ETOOBIG,
+                               "a batch holds at most %d artifacts; split the list", BATCH_MAX);
     if ((rc = vouch_svc__txn_begin(svc, &t, err)) != 0)
         return rc;
     for (i = 0; i < json_array_size(list); i++) {
