@@ -105,7 +105,8 @@ static int bulk_load(const cli_ctx *ctx, bulk *b, const char *path)
 
     if (!f)
         return cli_report_local(ctx, errno == ENOENT ? VOUCH_ENOTFOUND : VOUCH_EINVAL,
-                                "cannot read '%s': %s", b->file, errno == ENOENT ? "no such file" : strerror(errno));
+                                "cannot read '%s': %s", b->file,
+                                errno == ENOENT ? "no such file" : strerror(errno));
     while (rc == 0 && (n = getline(&text, &cap, f)) >= 0) {
         size_t len = (size_t)n;
         line++;
@@ -115,7 +116,7 @@ static int bulk_load(const cli_ctx *ctx, bulk *b, const char *path)
             rc = parse_line(ctx, b, text, len, line);
     }
     if (rc == 0 && ferror(f))
-        rc = cli_report_local(ctx, VOUCH_EINVAL, "cannot read '%s': %s", b->file, errno == ENOENT ? "no such file" : strerror(errno));
+        rc = cli_report_local(ctx, VOUCH_EINVAL, "cannot read '%s': %s", b->file, strerror(errno));
     free(text); /* getline() allocates with malloc */
     if (f != stdin)
         fclose(f);
