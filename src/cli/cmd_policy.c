@@ -34,8 +34,8 @@ static int read_document(const cli_ctx *ctx, json_t **out, const char *file)
 
     *out = NULL;
     if (!f)
-        return cli_report_local(ctx, VOUCH_EINVAL, "cannot read policy file '%s': %s", file,
-                                strerror(errno));
+        return cli_report_local(ctx, errno == ENOENT ? VOUCH_ENOTFOUND : VOUCH_EINVAL,
+                                "cannot read policy file '%s': %s", file, strerror(errno));
     vouch_buf_init(&b, POLICY_FILE_MAX);
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         if (vouch_buf_append(&b, chunk, n) != 0)
