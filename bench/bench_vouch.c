@@ -21,7 +21,7 @@
 #include "vouch/router.h"
 #include "vouch/service.h"
 
-#define LOOKUPS 20000
+#define LOOKUPS    20000
 #define PROMOTIONS 10000
 
 static double now_s(void)
@@ -112,8 +112,7 @@ static void raw_sqlite(const char *dir, size_t n, char (*dg)[VOUCH_DIGEST_STR_MA
         die_sql(db, "commit");
     *insert_rate = (double)n / (now_s() - t0);
 
-    sqlite3_prepare_v2(db, "SELECT * FROM a WHERE project_id = 1 AND digest = ?1", -1, &get,
-                       NULL);
+    sqlite3_prepare_v2(db, "SELECT * FROM a WHERE project_id = 1 AND digest = ?1", -1, &get, NULL);
     sqlite3_prepare_v2(db, "SELECT * FROM a WHERE id = ?1", -1, &get_id, NULL);
     unsigned seed = 42;
     for (size_t i = 0; i < LOOKUPS; i++) {
@@ -179,9 +178,9 @@ static json_t *batch_body(char (*dg)[VOUCH_DIGEST_STR_MAX], size_t from, size_t 
         char name[32], uri[64];
         snprintf(name, sizeof(name), "a%zu", i);
         snprintf(uri, sizeof(uri), "/srv/builds/a%zu", i);
-        json_array_append_new(arr, json_pack("{ss ss ss ss ss}", "name", name, "kind", "binary",
-                                             "sourceType", "file", "sourceUri", uri, "digest",
-                                             dg[i]));
+        json_array_append_new(arr,
+                              json_pack("{ss ss ss ss ss}", "name", name, "kind", "binary",
+                                        "sourceType", "file", "sourceUri", uri, "digest", dg[i]));
     }
     return json_pack("{so}", "artifacts", arr);
 }
@@ -236,8 +235,7 @@ static void promote_some(vouch_service *svc, char (*dg)[VOUCH_DIGEST_STR_MAX], s
                       "\"channels\":[{\"name\":\"dev\",\"promoters\":[\"*\"]},"
                       "{\"name\":\"prod\",\"from\":\"dev\",\"promoters\":[\"*\"],"
                       "\"environments\":[\"eu-1\",\"us-1\"]}]}";
-    json_decref(call(svc, "PUT", "/v1/projects/p/policy", json_pack("{ss}", "document", pol),
-                     200));
+    json_decref(call(svc, "PUT", "/v1/projects/p/policy", json_pack("{ss}", "document", pol), 200));
     size_t m = n < PROMOTIONS ? n : PROMOTIONS;
     json_t **bodies = calloc(m, sizeof(*bodies));
     for (size_t i = 0; i < m; i++)
@@ -249,12 +247,11 @@ static void promote_some(vouch_service *svc, char (*dg)[VOUCH_DIGEST_STR_MAX], s
     for (size_t i = 0; i < m; i++)
         json_decref(bodies[i]);
     free(bodies);
-    json_decref(call(svc, "POST", "/v1/projects/p/promotions",
-                     json_pack("{ss ss ss}", "digest", dg[0], "channel", "prod", "environment",
-                               "eu-1"),
-                     201));
-    printf("%-22s %12.0f/s   (one transaction + fsync each; no same-run reference)\n",
-           "promote", rate);
+    json_decref(call(
+        svc, "POST", "/v1/projects/p/promotions",
+        json_pack("{ss ss ss}", "digest", dg[0], "channel", "prod", "environment", "eu-1"), 201));
+    printf("%-22s %12.0f/s   (one transaction + fsync each; no same-run reference)\n", "promote",
+           rate);
 }
 
 int main(int argc, char **argv)
@@ -281,8 +278,8 @@ int main(int argc, char **argv)
 
     vouch_service *one = fresh_service(dir, "one");
     double r1 = register_all(one, dg, n, n);
-    printf("%-22s %12.0f/s   raw %.0f/s   ratio %.2f (goal >= 0.50)  %s\n",
-           "register (1 batch)", r1, raw_rate, r1 / raw_rate, goal(r1 / raw_rate >= 0.5));
+    printf("%-22s %12.0f/s   raw %.0f/s   ratio %.2f (goal >= 0.50)  %s\n", "register (1 batch)",
+           r1, raw_rate, r1 / raw_rate, goal(r1 / raw_rate >= 0.5));
     vouch_service *chunked = fresh_service(dir, "chunked");
     double r2 = register_all(chunked, dg, n, 10000);
     printf("%-22s %12.0f/s   raw %.0f/s   ratio %.2f (goal >= 0.50)  %s\n",
@@ -296,8 +293,8 @@ int main(int argc, char **argv)
            show.median_us / raw_get.median_us, goal(show.median_us < 100));
     stats st = time_lookups(one, dg, n, 1);
     printf("%-22s %9.1f us median  %7.1f us p99   raw %.1f us  ratio %.1fx  (goal < 100 us) %s\n",
-           "status", st.median_us, st.p99_us, raw_get.median_us,
-           st.median_us / raw_get.median_us, goal(st.median_us < 100));
+           "status", st.median_us, st.p99_us, raw_get.median_us, st.median_us / raw_get.median_us,
+           goal(st.median_us < 100));
     vouch_service_close(one);
 
     struct rusage ru;

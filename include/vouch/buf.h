@@ -40,8 +40,7 @@ VOUCH_EXTERN int vouch_buf_append(vouch_buf *b, const void *data, size_t len);
 VOUCH_EXTERN int vouch_buf_puts(vouch_buf *b, const char *s);
 VOUCH_EXTERN int vouch_buf_putc(vouch_buf *b, char c);
 VOUCH_EXTERN int vouch_buf_printf(vouch_buf *b, const char *fmt, ...) VOUCH_PRINTF(2, 3);
-VOUCH_EXTERN int vouch_buf_vprintf(vouch_buf *b, const char *fmt, va_list ap)
-    VOUCH_PRINTF(2, 0);
+VOUCH_EXTERN int vouch_buf_vprintf(vouch_buf *b, const char *fmt, va_list ap) VOUCH_PRINTF(2, 0);
 /* Shrink to `len` bytes (no-op when len >= b->len). */
 VOUCH_EXTERN void vouch_buf_truncate(vouch_buf *b, size_t len);
 /*

@@ -18,10 +18,7 @@
 #include "common.h"
 #include "error.h"
 
-typedef enum vouch_digest_alg {
-    VOUCH_DIGEST_SHA256 = 1,
-    VOUCH_DIGEST_SHA512 = 2
-} vouch_digest_alg;
+typedef enum vouch_digest_alg { VOUCH_DIGEST_SHA256 = 1, VOUCH_DIGEST_SHA512 = 2 } vouch_digest_alg;
 
 #define VOUCH_DIGEST_MAX_BYTES 64
 /* Longest formatted digest including the NUL: "sha512:" + 128 hex + NUL. */
@@ -35,8 +32,7 @@ typedef struct vouch_digest {
 
 /* Parse s[0..len) (not necessarily NUL-terminated). On failure *out is
  * zeroed and err says what is wrong, quoting (a bounded prefix of) input. */
-VOUCH_EXTERN int vouch_digest_parse(vouch_digest *out, const char *s, size_t len,
-                                    vouch_error *err);
+VOUCH_EXTERN int vouch_digest_parse(vouch_digest *out, const char *s, size_t len, vouch_error *err);
 
 /* Parse a NUL-terminated string. */
 VOUCH_EXTERN int vouch_digest_parse_str(vouch_digest *out, const char *s, vouch_error *err);

@@ -16,7 +16,7 @@
 
 #include "common.h"
 
-#define VOUCH_ERROR_MSG_MAX 512
+#define VOUCH_ERROR_MSG_MAX  512
 #define VOUCH_ERROR_RULE_MAX 64
 
 typedef struct vouch_error {
@@ -39,8 +39,8 @@ VOUCH_EXTERN int vouch_error_set(vouch_error *err, int code, const char *fmt, ..
     VOUCH_PRINTF(3, 4);
 
 /* As vouch_error_set() and also names the policy rule that refused. */
-VOUCH_EXTERN int vouch_error_set_rule(vouch_error *err, int code, const char *rule,
-                                      const char *fmt, ...) VOUCH_PRINTF(4, 5);
+VOUCH_EXTERN int vouch_error_set_rule(vouch_error *err, int code, const char *rule, const char *fmt,
+                                      ...) VOUCH_PRINTF(4, 5);
 
 /* Stable snake_case name of a code for JSON errors ("not_found", ...). */
 VOUCH_EXTERN const char *vouch_error_code_name(int code);

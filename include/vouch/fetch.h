@@ -15,11 +15,11 @@
 #include "error.h"
 
 typedef struct vouch_fetch_opts {
-    uint64_t max_size;       /* refuse bodies larger than this (0: no limit) */
-    long timeout_seconds;    /* whole transfer (0: 300) */
-    long connect_timeout;    /* seconds (0: 30) */
-    int max_redirects;       /* (0: 5; negative: follow none) */
-    const char *user_agent;  /* NULL: "vouch/<version>" */
+    uint64_t max_size;      /* refuse bodies larger than this (0: no limit) */
+    long timeout_seconds;   /* whole transfer (0: 300) */
+    long connect_timeout;   /* seconds (0: 30) */
+    int max_redirects;      /* (0: 5; negative: follow none) */
+    const char *user_agent; /* NULL: "vouch/<version>" */
 } vouch_fetch_opts;
 
 /* Receives each chunk of the body; return 0 to go on, a VOUCH_E* code to

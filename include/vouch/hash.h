@@ -31,8 +31,8 @@ VOUCH_EXTERN int vouch_hash_bytes(vouch_digest *out, vouch_digest_alg alg, const
  * Refuses with VOUCH_ETOOBIG once more than max_size bytes were read
  * (0: no limit). Bytes read go to *size_out when not NULL.
  */
-VOUCH_EXTERN int vouch_hash_fd(vouch_digest *out, vouch_digest_alg alg, int fd,
-                               uint64_t max_size, uint64_t *size_out, vouch_error *err);
+VOUCH_EXTERN int vouch_hash_fd(vouch_digest *out, vouch_digest_alg alg, int fd, uint64_t max_size,
+                               uint64_t *size_out, vouch_error *err);
 
 /* Open `path` read-only (no device files, FIFOs follow fd rules) and hash
  * it. Missing file: VOUCH_ENOTFOUND; unreadable or a directory: VOUCH_EIO. */
@@ -41,7 +41,6 @@ VOUCH_EXTERN int vouch_hash_file(vouch_digest *out, vouch_digest_alg alg, const 
 
 /* Fetch an http(s) URL (see fetch.h for options and errors) and hash its body. */
 VOUCH_EXTERN int vouch_hash_url(vouch_digest *out, vouch_digest_alg alg, const char *url,
-                                const vouch_fetch_opts *opts, uint64_t *size_out,
-                                vouch_error *err);
+                                const vouch_fetch_opts *opts, uint64_t *size_out, vouch_error *err);
 
 #endif

@@ -67,8 +67,8 @@ VOUCH_EXTERN int vouch_json_canonical_str(char **out, size_t *len_out, const jso
  */
 VOUCH_EXTERN int vouch_json_get_string(const char **out, const json_t *obj, const char *key,
                                        int required, vouch_error *err);
-VOUCH_EXTERN int vouch_json_get_int(int64_t *out, const json_t *obj, const char *key,
-                                    int required, vouch_error *err);
+VOUCH_EXTERN int vouch_json_get_int(int64_t *out, const json_t *obj, const char *key, int required,
+                                    vouch_error *err);
 VOUCH_EXTERN int vouch_json_get_bool(int *out, const json_t *obj, const char *key, int required,
                                      vouch_error *err);
 

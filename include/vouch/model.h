@@ -70,8 +70,7 @@ VOUCH_EXTERN const char *vouch_source_type_name(vouch_source_type t);
 VOUCH_EXTERN int vouch_lifecycle_parse(vouch_lifecycle *out, const char *s, vouch_error *err);
 VOUCH_EXTERN int vouch_trust_parse(vouch_trust *out, const char *s, vouch_error *err);
 VOUCH_EXTERN int vouch_check_kind_parse(vouch_check_kind *out, const char *s, vouch_error *err);
-VOUCH_EXTERN int vouch_check_result_parse(vouch_check_result *out, const char *s,
-                                          vouch_error *err);
+VOUCH_EXTERN int vouch_check_result_parse(vouch_check_result *out, const char *s, vouch_error *err);
 VOUCH_EXTERN int vouch_source_type_parse(vouch_source_type *out, const char *s, vouch_error *err);
 
 /*

@@ -40,9 +40,9 @@ typedef struct vouch_channel_rule {
     vouch_check_set require;      /* checks that must pass to enter */
     const char *const *promoters; /* "*", "@group" or actor names */
     size_t promoters_count;
-    int allow_non_oci;            /* effective: channel value or project default */
+    int allow_non_oci; /* effective: channel value or project default */
     const char *const *environments;
-    size_t environments_count;    /* 0: the channel has no environments */
+    size_t environments_count; /* 0: the channel has no environments */
 } vouch_channel_rule;
 
 /*

@@ -24,8 +24,8 @@ typedef struct vouch_request {
 
 typedef struct vouch_response {
     int status;   /* HTTP status: 200, 201, 400, 403, 404, 409, 413, 422, 500 */
-    json_t *body; /* owned: success object or {"error":{...}}; never NULL
-                     after vouch_router_handle returned */
+    json_t *body; /* owned: success object or {"error":{...}}; NULL only when
+                     even the error body could not be allocated */
     int code;     /* 0 or the VOUCH_E* code behind an error body */
 } vouch_response;
 

@@ -14,7 +14,8 @@ void vouch_error_clear(vouch_error *err)
     err->rule[0] = '\0';
 }
 
-VOUCH_PRINTF(4, 0) static int set_v(vouch_error *err, int code, const char *rule, const char *fmt, va_list ap)
+VOUCH_PRINTF(4, 0)
+static int set_v(vouch_error *err, int code, const char *rule, const char *fmt, va_list ap)
 {
     if (!err || err->code != 0)
         return code;

@@ -50,8 +50,8 @@ static void test_audit__project_event(void **state)
     c.now_ms = 1795000000123;
     snprintf(c.correlation_id, sizeof(c.correlation_id), "c-1");
     snprintf(p.name, sizeof(p.name), "payments");
-    vouch_audit_input in = {.action = "project.create", .project = &p,
-                            .policy_digest = "sha256:abc"};
+    vouch_audit_input in = {
+        .action = "project.create", .project = &p, .policy_digest = "sha256:abc"};
     expect_same(&t, &c, &in);
     in.project = NULL;
     in.policy_digest = NULL;
@@ -87,9 +87,14 @@ static void test_audit__artifact_events(void **state)
                                 "ratio", 0.5, "n", 3);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         c.actor = names[i];
-        vouch_audit_input in = {.action = "artifact.promote", .project = &p, .artifact = &a,
-                                .transition = tr, .target = target, .reason = names[i],
-                                .details = details, .policy_digest = "sha256:pol"};
+        vouch_audit_input in = {.action = "artifact.promote",
+                                .project = &p,
+                                .artifact = &a,
+                                .transition = tr,
+                                .target = target,
+                                .reason = names[i],
+                                .details = details,
+                                .policy_digest = "sha256:pol"};
         expect_same(&t, &c, &in);
         in.transition = NULL;
         in.details = NULL;

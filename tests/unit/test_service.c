@@ -51,8 +51,8 @@ static int call(fixture *f, const char *actor, const char *method, const char *p
 
 static const char *err_rule(fixture *f)
 {
-    json_t *r = json_object_get(json_object_get(json_object_get(f->last.body, "error"), "details"),
-                                "rule");
+    json_t *r =
+        json_object_get(json_object_get(json_object_get(f->last.body, "error"), "details"), "rule");
     return json_is_string(r) ? json_string_value(r) : "";
 }
 
@@ -135,14 +135,14 @@ static void set_policy(fixture *f, const char *fmt, ...)
     assert_int_equal(call(f, "admin", "PUT", "/v1/projects/pay/policy", body), 200);
 }
 
-#define STRICT_POLICY \
-    "apiVersion: vouch/v1\nkind: Policy\nbaseline: [digest, source]\n" \
-    "groups:\n  rm: [alice]\n" \
-    "sources:\n  - {type: file, match: \"%s/**\"}\n" \
-    "channels:\n" \
-    "  - {name: dev, require: [digest], promoters: [\"*\"]}\n" \
-    "  - {name: test, from: dev, require: [digest, source], promoters: [ci]}\n" \
-    "  - {name: prod, from: test, require: [digest, source], promoters: [\"@rm\"],\n" \
+#define STRICT_POLICY                                                                              \
+    "apiVersion: vouch/v1\nkind: Policy\nbaseline: [digest, source]\n"                             \
+    "groups:\n  rm: [alice]\n"                                                                     \
+    "sources:\n  - {type: file, match: \"%s/**\"}\n"                                               \
+    "channels:\n"                                                                                  \
+    "  - {name: dev, require: [digest], promoters: [\"*\"]}\n"                                     \
+    "  - {name: test, from: dev, require: [digest, source], promoters: [ci]}\n"                    \
+    "  - {name: prod, from: test, require: [digest, source], promoters: [\"@rm\"],\n"              \
     "     allowNonOci: false, environments: [eu-1, us-1]}\n"
 
 static void test_service__open_requires_init(void **state)
@@ -239,8 +239,8 @@ static int promote(fixture *f, const char *actor, const char *d, const char *cha
 {
     char body[400];
     if (env)
-        snprintf(body, sizeof(body), "{\"digest\":\"%s\",\"channel\":\"%s\",\"environment\":\"%s\"}",
-                 d, channel, env);
+        snprintf(body, sizeof(body),
+                 "{\"digest\":\"%s\",\"channel\":\"%s\",\"environment\":\"%s\"}", d, channel, env);
     else
         snprintf(body, sizeof(body), "{\"digest\":\"%s\",\"channel\":\"%s\"}", d, channel);
     return call(f, actor, "POST", "/v1/projects/pay/promotions", body);
@@ -309,8 +309,8 @@ static void test_service__transitions(void **state)
     const char *want[] = {"artifact.register", "artifact.deprecate", "artifact.verify",
                           "artifact.retire", "artifact.revoke"};
     for (size_t i = 0; i < 5; i++)
-        assert_string_equal(
-            json_string_value(json_object_get(json_array_get(ev, i), "action")), want[i]);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(ev, i), "action")),
+                            want[i]);
 }
 
 static void test_service__policy_change_rederives_trust(void **state)
@@ -350,9 +350,8 @@ static void test_service__audit_chain_detects_tampering(void **state)
     assert_int_equal(call(f, "x", "GET", "/v1/audit", NULL), 200);
     json_t *events = json_object_get(f->last.body, "events");
     assert_int_equal(json_array_size(events), 2);
-    assert_string_equal(
-        json_string_value(json_object_get(json_array_get(events, 1), "prevHash")),
-        json_string_value(json_object_get(json_array_get(events, 0), "hash")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "prevHash")),
+                        json_string_value(json_object_get(json_array_get(events, 0), "hash")));
 
     sqlite3 *h;
     snprintf(db, sizeof(db), "%s/vouch.db", f->dir);
@@ -438,11 +437,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_service__open_requires_init),
         cmocka_unit_test_setup_teardown(test_service__projects, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_service__register_is_idempotent_and_conflicts,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_service__batch_is_all_or_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_service__verify_and_promotion_rules, setup,
+        cmocka_unit_test_setup_teardown(test_service__register_is_idempotent_and_conflicts, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_service__batch_is_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service__verify_and_promotion_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service__transitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service__policy_change_rederives_trust, setup,
                                         teardown),
