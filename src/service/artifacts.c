@@ -92,9 +92,9 @@ static int parse_registration(vouch_artifact_rec *rec, const json_t *o, vouch_er
         (rc = validate_uri(rec->source_type, uri, err)) != 0)
         return rc;
     vouch_digest_format(rec->digest, &d);
-    snprintf(rec->name, sizeof(rec->name), "%s", name);
-    snprintf(rec->kind, sizeof(rec->kind), "%s", kind);
-    snprintf(rec->source_uri, sizeof(rec->source_uri), "%s", uri);
+    vouch_svc__copy(rec->name, sizeof(rec->name), name);
+    vouch_svc__copy(rec->kind, sizeof(rec->kind), kind);
+    vouch_svc__copy(rec->source_uri, sizeof(rec->source_uri), uri);
     rec->lifecycle = VOUCH_LIFECYCLE_PUBLISHED;
     rec->trust = VOUCH_TRUST_UNVERIFIED;
     return 0;

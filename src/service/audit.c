@@ -71,6 +71,19 @@ static int hash_text(char out[VOUCH_DIGEST_STR_MAX], const char *text, size_t le
     return 0;
 }
 
+/* A non-negative integer in decimal (ids and sequence numbers). */
+static void put_int(vouch_buf *b, int64_t v)
+{
+    char tmp[24];
+    size_t i = sizeof(tmp);
+    uint64_t u = v < 0 ? 0 : (uint64_t)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    vouch_buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
 /* Canonical text of a string member, or null. */
 static void put_str(vouch_buf *b, const char *key, const char *value, vouch_error *err)
 {
@@ -103,15 +116,20 @@ int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_ca
 {
     const vouch_artifact_rec *a = in->artifact;
     char tbuf[VOUCH_TIME_STR_MAX];
+    const char *when = c->now_str;
     vouch_error local;
     vouch_error_clear(&local);
-    vouch_time_format_ms(tbuf, c->now_ms);
+    if (!when[0]) {
+        vouch_time_format_ms(tbuf, c->now_ms);
+        when = tbuf;
+    }
     put_str(b, "{\"action\":", in->action, &local);
     put_str(b, ",\"actor\":", c->actor, &local);
+    vouch_buf_puts(b, ",\"artifactId\":");
     if (a)
-        vouch_buf_printf(b, ",\"artifactId\":%lld", (long long)a->id);
+        put_int(b, a->id);
     else
-        vouch_buf_puts(b, ",\"artifactId\":null");
+        vouch_buf_puts(b, "null");
     put_str(b, ",\"correlationId\":", c->correlation_id, &local);
     put_obj(b, ",\"details\":", in->details, &local);
     put_str(b, ",\"digest\":", a ? a->digest : NULL, &local);
@@ -120,10 +138,11 @@ int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_ca
     put_str(b, ",\"prevHash\":", t->prev_hash, &local);
     put_str(b, ",\"project\":", in->project ? in->project->name : NULL, &local);
     put_str(b, ",\"reason\":", in->reason, &local);
-    vouch_buf_printf(b, ",\"seq\":%lld", (long long)t->next_seq);
+    vouch_buf_puts(b, ",\"seq\":");
+    put_int(b, t->next_seq);
     put_str(b, ",\"sourceType\":", a ? vouch_source_type_name(a->source_type) : NULL, &local);
     put_obj(b, ",\"target\":", in->target, &local);
-    put_str(b, ",\"time\":", c->now_ms > 0 ? tbuf : NULL, &local);
+    put_str(b, ",\"time\":", c->now_ms > 0 ? when : NULL, &local);
     put_obj(b, ",\"transition\":", in->transition, &local);
     vouch_buf_putc(b, '}');
     if (local.code)
@@ -151,7 +170,7 @@ int vouch_svc__audit_emit(vouch_txn *t, const vouch_call *c, const vouch_audit_i
     memset(&rec, 0, sizeof(rec));
     rec.seq = t->next_seq;
     rec.time_ms = c->now_ms;
-    snprintf(rec.action, sizeof(rec.action), "%s", in->action);
+    vouch_svc__copy(rec.action, sizeof(rec.action), in->action);
     rec.project_id = in->project ? in->project->id : 0;
     rec.artifact_id = in->artifact ? in->artifact->id : 0;
     if ((rc = hash_text(rec.hash, t->scratch.ptr, t->scratch.len, err)) != 0)

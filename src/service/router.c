@@ -160,6 +160,7 @@ static int prepare_call(vouch_call *c, const vouch_request *req, vouch_error *er
         }
     }
     c->now_ms = vouch_time_now_ms();
+    vouch_time_format_ms(c->now_str, c->now_ms);
     return 0;
 }
 

@@ -280,6 +280,15 @@ json_t *vouch_svc__state_change(const char *from, const char *to)
     return json_pack("{ss ss}", "from", from, "to", to);
 }
 
+void vouch_svc__copy(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+    if (len >= n)
+        len = n - 1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+}
+
 const char *vouch_svc__query(const vouch_call *c, const char *key)
 {
     const json_t *v = json_object_get(c->query, key);

@@ -41,6 +41,7 @@ typedef struct vouch_call {
     const char *actor;
     char correlation_id[VOUCH_CORR_MAX];
     int64_t now_ms;
+    char now_str[32];    /* now_ms as RFC 3339, or "" (then formatted on use) */
     const json_t *query; /* never NULL: an empty object when absent */
     const json_t *body;  /* never NULL: an empty object when absent */
     const char *project; /* path parameters, NULL when not in the route */
@@ -126,6 +127,10 @@ int vouch_svc__rederive(vouch_txn *t, const vouch_call *c, const vouch_project_r
  * result and a new evidence object (caller json_decref). */
 int vouch_svc__source_check(const vouch_policy *pol, const vouch_artifact_rec *a,
                             vouch_check_result *result, json_t **evidence, vouch_error *err);
+
+/* strlen + memcpy into dst[n], truncating; cheaper than snprintf("%s") on
+ * the bulk paths. */
+void vouch_svc__copy(char *dst, size_t n, const char *src);
 
 /* Small helpers for request fields. */
 const char *vouch_svc__query(const vouch_call *c, const char *key);
