@@ -300,7 +300,8 @@ static int verify_event(const vouch_audit_rec *rec, void *vctx)
     }
     vouch_buf_reset(&v->canon);
     rc = vouch_json_canonical(&v->canon, ev, NULL);
-    if (rc || v->canon.len != rec->event_len || memcmp(v->canon.ptr, rec->event, v->canon.len)) {
+    if (rc || v->canon.len != rec->event_len ||
+        memcmp(v->canon.ptr, rec->event, v->canon.len) != 0) {
         json_decref(ev);
         return verify_fail(v, rec, "it is not in canonical form");
     }

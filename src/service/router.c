@@ -183,7 +183,7 @@ static void fail(vouch_response *resp, int code, const vouch_error *err, int sta
 static int dispatch(vouch_service *svc, const vouch_request *req, vouch_response *resp,
                     vouch_error *err, int *status)
 {
-    segs s;
+    segs s = {.n = 0};
     int rc, path_matched = 0;
     json_t *empty_q = NULL, *empty_b = NULL;
     if ((rc = split_path(&s, req->path ? req->path : "", err)) != 0)
