@@ -94,56 +94,52 @@ static void put_str(vouch_buf *b, const char *key, const char *value, vouch_erro
         vouch_buf_puts(b, "null");
 }
 
-static void put_obj(vouch_buf *b, const char *key, const json_t *value, vouch_error *err)
+static void put_raw(vouch_buf *b, const char *key, const char *text)
 {
     vouch_buf_puts(b, key);
-    if (value)
-        vouch_json_canonical(b, value, err);
-    else
-        vouch_buf_puts(b, "null");
+    vouch_buf_puts(b, text ? text : "null");
 }
 
 /*
- * The canonical (RFC 8785) text of the event build_event() describes,
- * written directly: the member names are fixed, so they are emitted in
- * their sorted order without building and sorting a json_t. This is the
- * hot path of bulk registration; test_audit checks it byte for byte
- * against vouch_json_canonical(build_event()), and `audit verify`
- * re-canonicalizes every stored event.
+ * The canonical (RFC 8785) text of a stored event, written directly: the
+ * member names are fixed, so they are emitted in their sorted order
+ * without building and sorting a json_t. transition/target/details are
+ * already canonical JSON text. `when` is the formatted time_ms, or NULL to
+ * format it here. This one function renders for write (the hash), list,
+ * export and verify; test_audit checks it byte for byte against
+ * vouch_json_canonical() of the same event built as a json_t.
  */
-int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_call *c,
-                                const vouch_audit_input *in, vouch_error *err)
+int vouch_svc__audit_render(vouch_buf *b, const vouch_audit_rec *r, const char *when,
+                            vouch_error *err)
 {
-    const vouch_artifact_rec *a = in->artifact;
     char tbuf[VOUCH_TIME_STR_MAX];
-    const char *when = c->now_str;
     vouch_error local;
     vouch_error_clear(&local);
-    if (!when[0]) {
-        vouch_time_format_ms(tbuf, c->now_ms);
+    if (!when && r->time_ms > 0) {
+        vouch_time_format_ms(tbuf, r->time_ms);
         when = tbuf;
     }
-    put_str(b, "{\"action\":", in->action, &local);
-    put_str(b, ",\"actor\":", c->actor, &local);
+    put_str(b, "{\"action\":", r->action, &local);
+    put_str(b, ",\"actor\":", r->actor, &local);
     vouch_buf_puts(b, ",\"artifactId\":");
-    if (a)
-        put_int(b, a->id);
+    if (r->artifact_id)
+        put_int(b, r->artifact_id);
     else
         vouch_buf_puts(b, "null");
-    put_str(b, ",\"correlationId\":", c->correlation_id, &local);
-    put_obj(b, ",\"details\":", in->details, &local);
-    put_str(b, ",\"digest\":", a ? a->digest : NULL, &local);
-    put_str(b, ",\"kind\":", a ? a->kind : NULL, &local);
-    put_str(b, ",\"policyDigest\":", in->policy_digest, &local);
-    put_str(b, ",\"prevHash\":", t->prev_hash, &local);
-    put_str(b, ",\"project\":", in->project ? in->project->name : NULL, &local);
-    put_str(b, ",\"reason\":", in->reason, &local);
+    put_str(b, ",\"correlationId\":", r->correlation_id, &local);
+    put_raw(b, ",\"details\":", r->details);
+    put_str(b, ",\"digest\":", r->digest, &local);
+    put_str(b, ",\"kind\":", r->kind, &local);
+    put_str(b, ",\"policyDigest\":", r->policy_digest, &local);
+    put_str(b, ",\"prevHash\":", r->prev_hash, &local);
+    put_str(b, ",\"project\":", r->project, &local);
+    put_str(b, ",\"reason\":", r->reason, &local);
     vouch_buf_puts(b, ",\"seq\":");
-    put_int(b, t->next_seq);
-    put_str(b, ",\"sourceType\":", a ? vouch_source_type_name(a->source_type) : NULL, &local);
-    put_obj(b, ",\"target\":", in->target, &local);
-    put_str(b, ",\"time\":", c->now_ms > 0 ? when : NULL, &local);
-    put_obj(b, ",\"transition\":", in->transition, &local);
+    put_int(b, r->seq);
+    put_str(b, ",\"sourceType\":", r->source_type, &local);
+    put_raw(b, ",\"target\":", r->target);
+    put_str(b, ",\"time\":", r->time_ms > 0 ? when : NULL, &local);
+    put_raw(b, ",\"transition\":", r->transition);
     vouch_buf_putc(b, '}');
     if (local.code)
         return vouch_error_set(err, local.code, "cannot write an audit event: %s", local.message);
@@ -151,6 +147,70 @@ int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_ca
         return vouch_error_set(err, b->failed, "cannot write an audit event: %s",
                                b->failed == VOUCH_ENOMEM ? "out of memory" : "too large");
     return 0;
+}
+
+/* Canonical texts of an input's objects; owned, freed by texts_release. */
+typedef struct event_texts {
+    char *transition, *target, *details;
+} event_texts;
+
+static void texts_release(event_texts *x)
+{
+    vouch_free(x->transition);
+    vouch_free(x->target);
+    vouch_free(x->details);
+}
+
+static int canon_opt(char **out, const json_t *v, vouch_error *err)
+{
+    *out = NULL;
+    return v ? vouch_json_canonical_str(out, NULL, v, err) : 0;
+}
+
+/* The record `in` becomes as the next event of t; texts hold its objects. */
+static int record_of(vouch_audit_rec *r, event_texts *x, const vouch_txn *t, const vouch_call *c,
+                     const vouch_audit_input *in, vouch_error *err)
+{
+    const vouch_artifact_rec *a = in->artifact;
+    int rc;
+    memset(r, 0, sizeof(*r));
+    memset(x, 0, sizeof(*x));
+    if ((rc = canon_opt(&x->transition, in->transition, err)) != 0 ||
+        (rc = canon_opt(&x->target, in->target, err)) != 0 ||
+        (rc = canon_opt(&x->details, in->details, err)) != 0) {
+        texts_release(x);
+        return rc;
+    }
+    r->seq = t->next_seq;
+    r->time_ms = c->now_ms;
+    vouch_svc__copy(r->action, sizeof(r->action), in->action);
+    r->actor = c->actor;
+    r->project_id = in->project ? in->project->id : 0;
+    r->artifact_id = a ? a->id : 0;
+    r->correlation_id = c->correlation_id;
+    r->policy_digest = in->policy_digest;
+    r->reason = in->reason;
+    r->transition = x->transition;
+    r->target = x->target;
+    r->details = x->details;
+    memcpy(r->prev_hash, t->prev_hash, sizeof(r->prev_hash));
+    r->project = in->project ? in->project->name : NULL;
+    r->digest = a ? a->digest : NULL;
+    r->kind = a ? a->kind : NULL;
+    r->source_type = a ? vouch_source_type_name(a->source_type) : NULL;
+    return 0;
+}
+
+int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_call *c,
+                                const vouch_audit_input *in, vouch_error *err)
+{
+    vouch_audit_rec r;
+    event_texts x;
+    int rc = record_of(&r, &x, t, c, in, err);
+    if (rc == 0)
+        rc = vouch_svc__audit_render(b, &r, c->now_str[0] ? c->now_str : NULL, err);
+    texts_release(&x);
+    return rc;
 }
 
 json_t *vouch_svc__audit_event_json(const vouch_txn *t, const vouch_call *c,
@@ -163,26 +223,20 @@ int vouch_svc__audit_emit(vouch_txn *t, const vouch_call *c, const vouch_audit_i
                           vouch_error *err)
 {
     vouch_audit_rec rec;
-    int rc;
+    event_texts x;
+    int rc = record_of(&rec, &x, t, c, in, err);
+    if (rc)
+        return rc;
     vouch_buf_reset(&t->scratch);
-    if ((rc = vouch_svc__audit_event_text(&t->scratch, t, c, in, err)) != 0)
-        return rc;
-    memset(&rec, 0, sizeof(rec));
-    rec.seq = t->next_seq;
-    rec.time_ms = c->now_ms;
-    vouch_svc__copy(rec.action, sizeof(rec.action), in->action);
-    rec.project_id = in->project ? in->project->id : 0;
-    rec.artifact_id = in->artifact ? in->artifact->id : 0;
-    if ((rc = hash_text(rec.hash, t->scratch.ptr, t->scratch.len, err)) != 0)
-        return rc;
-    memcpy(rec.prev_hash, t->prev_hash, sizeof(rec.prev_hash));
-    rec.event = t->scratch.ptr;
-    rec.event_len = t->scratch.len;
-    if ((rc = t->svc->store->ops->audit_append(t->svc->store, &rec, err)) != 0)
-        return rc;
-    memcpy(t->prev_hash, rec.hash, sizeof(t->prev_hash));
-    t->next_seq++;
-    return 0;
+    if ((rc = vouch_svc__audit_render(&t->scratch, &rec, c->now_str[0] ? c->now_str : NULL, err)) ==
+            0 &&
+        (rc = hash_text(rec.hash, t->scratch.ptr, t->scratch.len, err)) == 0 &&
+        (rc = t->svc->store->ops->audit_append(t->svc->store, &rec, err)) == 0) {
+        memcpy(t->prev_hash, rec.hash, sizeof(t->prev_hash));
+        t->next_seq++;
+    }
+    texts_release(&x);
+    return rc;
 }
 
 /* ---- listing ------------------------------------------------------------ */
@@ -191,7 +245,12 @@ int vouch_svc__collect_event(const vouch_audit_rec *rec, void *vctx)
 {
     vouch_event_list *ctx = vctx;
     json_t *ev = NULL;
-    int rc = vouch_json_parse(&ev, rec->event, rec->event_len, "stored audit event", ctx->err);
+    vouch_buf text;
+    vouch_buf_init(&text, 0);
+    int rc = vouch_svc__audit_render(&text, rec, NULL, ctx->err);
+    if (rc == 0)
+        rc = vouch_json_parse(&ev, text.ptr, text.len, "stored audit event", ctx->err);
+    vouch_buf_release(&text);
     if (rc)
         return rc;
     if (!json_is_object(ev) || vouch_json_set(ev, "hash", json_string(rec->hash)) ||
@@ -261,24 +320,10 @@ static int verify_fail(struct verify_ctx *v, const vouch_audit_rec *rec, const c
                            (long long)rec->seq, rec->action, why);
 }
 
-static int verify_fields(struct verify_ctx *v, const vouch_audit_rec *rec, const json_t *ev)
-{
-    json_t *seq = json_object_get(ev, "seq");
-    json_t *action = json_object_get(ev, "action");
-    json_t *prev = json_object_get(ev, "prevHash");
-    json_t *aid = json_object_get(ev, "artifactId");
-    if (!json_is_integer(seq) || json_integer_value(seq) != rec->seq)
-        return verify_fail(v, rec, "its seq field disagrees with its position");
-    if (!json_is_string(action) || strcmp(json_string_value(action), rec->action) != 0)
-        return verify_fail(v, rec, "its action disagrees with the indexed action");
-    if (!json_is_string(prev) || strcmp(json_string_value(prev), v->prev) != 0 ||
-        strcmp(rec->prev_hash, v->prev) != 0)
-        return verify_fail(v, rec, "prevHash does not match the previous event's hash");
-    if ((json_is_integer(aid) ? json_integer_value(aid) : 0) != rec->artifact_id)
-        return verify_fail(v, rec, "its artifactId disagrees with the indexed artifact");
-    return 0;
-}
-
+/* Render the stored fields, hash the text, and check both links of the
+ * chain: the stored prev hash names the previous event, and the stored
+ * hash is the hash of exactly this content. Any edited column (or joined
+ * artifact or project field) changes the rendered text. */
 static int verify_event(const vouch_audit_rec *rec, void *vctx)
 {
     struct verify_ctx *v = vctx;
@@ -290,24 +335,20 @@ static int verify_event(const vouch_audit_rec *rec, void *vctx)
         return vouch_error_set(v->err, VOUCH_EVERIFY,
                                "audit chain broken: event %lld is missing (found %lld next)",
                                (long long)v->expect_seq, (long long)rec->seq);
-    if ((rc = hash_text(hash, rec->event, rec->event_len, v->err)) != 0)
+    if (strcmp(rec->prev_hash, v->prev) != 0)
+        return verify_fail(v, rec, "prevHash does not match the previous event's hash");
+    vouch_buf_reset(&v->canon);
+    if (vouch_svc__audit_render(&v->canon, rec, NULL, NULL) != 0)
+        return verify_fail(v, rec, "its stored fields cannot be rendered");
+    if ((rc = hash_text(hash, v->canon.ptr, v->canon.len, v->err)) != 0)
         return rc;
     if (strcmp(hash, rec->hash) != 0)
         return verify_fail(v, rec, "its content does not match its stored hash");
-    if (vouch_json_parse(&ev, rec->event, rec->event_len, NULL, NULL) != 0 || !json_is_object(ev)) {
+    if (vouch_json_parse(&ev, v->canon.ptr, v->canon.len, NULL, NULL) != 0 || !json_is_object(ev)) {
         json_decref(ev);
         return verify_fail(v, rec, "it is not a JSON object");
     }
-    vouch_buf_reset(&v->canon);
-    rc = vouch_json_canonical(&v->canon, ev, NULL);
-    if (rc || v->canon.len != rec->event_len ||
-        memcmp(v->canon.ptr, rec->event, v->canon.len) != 0) {
-        json_decref(ev);
-        return verify_fail(v, rec, "it is not in canonical form");
-    }
-    rc = verify_fields(v, rec, ev);
-    if (rc == 0)
-        rc = vouch_svc__replay_event(v->replay, ev, rec->seq, v->err);
+    rc = vouch_svc__replay_event(v->replay, ev, rec->seq, v->err);
     json_decref(ev);
     if (rc)
         return rc;

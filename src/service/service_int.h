@@ -89,6 +89,10 @@ int vouch_svc__audit_event_text(vouch_buf *b, const vouch_txn *t, const vouch_ca
                                 const vouch_audit_input *in, vouch_error *err);
 json_t *vouch_svc__audit_event_json(const vouch_txn *t, const vouch_call *c,
                                     const vouch_audit_input *in);
+/* The canonical text of a stored event (`when`: its formatted time, or
+ * NULL to format time_ms). */
+int vouch_svc__audit_render(vouch_buf *b, const vouch_audit_rec *r, const char *when,
+                            vouch_error *err);
 
 /* Audit listing: an audit_list callback appending each stored event (with
  * its "hash") to `events`. */

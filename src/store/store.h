@@ -80,16 +80,35 @@ typedef struct vouch_promotion_rec {
     char *checks_json; /* owned (vouch_free); canonical JSON array */
 } vouch_promotion_rec;
 
+/*
+ * One audit event as stored: its fields, not its text. The canonical JSON
+ * that is hashed is rendered from these by the service (audit.c) on write,
+ * list, verify and export, so the store keeps ~200 bytes an event instead
+ * of the ~800 of the text, and the fields an artifact already holds
+ * (digest, kind, source type) or a project (name) are joined in on list.
+ * String pointers are borrowed: the caller's on append, valid during the
+ * callback on list. NULL means JSON null.
+ */
 typedef struct vouch_audit_rec {
     int64_t seq;
     int64_t time_ms;
     char action[32];
     int64_t project_id;  /* 0: none */
     int64_t artifact_id; /* 0: none */
-    char hash[VOUCH_DIGEST_STR_MAX];
-    char prev_hash[VOUCH_DIGEST_STR_MAX];
-    const char *event; /* canonical JSON; borrowed (insert: caller's; list: valid in callback) */
-    size_t event_len;
+    const char *actor;
+    const char *correlation_id;
+    const char *policy_digest;
+    const char *reason;
+    const char *transition;               /* canonical JSON text of an object, or NULL */
+    const char *target;                   /* likewise */
+    const char *details;                  /* likewise */
+    char hash[VOUCH_DIGEST_STR_MAX];      /* "sha256:<hex>" (stored as 32 bytes) */
+    char prev_hash[VOUCH_DIGEST_STR_MAX]; /* likewise */
+    /* Filled by audit_list from the joined project and artifact rows. */
+    const char *project;
+    const char *digest;
+    const char *kind;
+    const char *source_type;
 } vouch_audit_rec;
 
 typedef struct vouch_artifact_filter {

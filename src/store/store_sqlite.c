@@ -61,8 +61,10 @@ static const char *const stmt_sql[SQ__COUNT] = {
         "correlation_id, policy_digest FROM promotions WHERE artifact_id = ?1 "
         "GROUP BY channel, environment ORDER BY max(id)",
     [SQ_AUDIT_HEAD] = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-    [SQ_AUDIT_APPEND] = "INSERT INTO audit_events(seq, time_ms, action, project_id, artifact_id, "
-                        "hash, prev_hash, event) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQ_AUDIT_APPEND] = "INSERT INTO audit_events(seq, time_ms, action, actor, project_id, "
+                        "artifact_id, correlation_id, policy_digest, reason, transition, target, "
+                        "details, hash, prev_hash) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 };
 
 int vouch_store_sqlite__fail(sq_store *s, const char *what, vouch_error *err)

@@ -4,6 +4,7 @@
 
 #include "store/store_sqlite_int.h"
 #include "vouch/alloc.h"
+#include "vouch/digest.h"
 
 int vouch_store_sqlite__promotion_insert(vouch_store *st, vouch_promotion_rec *rec,
                                          vouch_error *err)
@@ -156,6 +157,44 @@ int vouch_store_sqlite__promotion_count(vouch_store *st, int64_t *out, vouch_err
     return 0;
 }
 
+/* Hashes are "sha256:<hex>" in memory and their 32 bytes on disk. */
+static int hash_bytes(unsigned char out[32], const char *hash)
+{
+    if (strncmp(hash, "sha256:", 7) != 0 || strlen(hash) != 7 + 64)
+        return -1;
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v = 0;
+        for (size_t j = 0; j < 2; j++) {
+            char c = hash[7 + 2 * i + j];
+            unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                         : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                                                : 16;
+            if (d > 15)
+                return -1;
+            v = v * 16 + d;
+        }
+        out[i] = (unsigned char)v;
+    }
+    return 0;
+}
+
+static void col_hash(char out[VOUCH_DIGEST_STR_MAX], sqlite3_stmt *q, int col)
+{
+    const unsigned char *b = sqlite3_column_blob(q, col);
+    if (!b || sqlite3_column_bytes(q, col) != 32) {
+        out[0] = '\0'; /* not a hash: verification reports the mismatch */
+        return;
+    }
+    memcpy(out, "sha256:", 7);
+    vouch_hex_encode(out + 7, b, 32);
+}
+
+static void bind_opt(sqlite3_stmt *q, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+}
+
 int vouch_store_sqlite__audit_head(vouch_store *st, int64_t *seq_out,
                                    char hash_out[VOUCH_DIGEST_STR_MAX], vouch_error *err)
 {
@@ -172,7 +211,7 @@ int vouch_store_sqlite__audit_head(vouch_store *st, int64_t *seq_out,
     if (rc != SQLITE_ROW)
         return vouch_store_sqlite__fail(s, "cannot read the audit head", err);
     *seq_out = sqlite3_column_int64(q, 0);
-    vouch_store_sqlite__col_text(hash_out, VOUCH_DIGEST_STR_MAX, q, 1);
+    col_hash(hash_out, q, 1);
     sqlite3_reset(q);
     return 0;
 }
@@ -180,22 +219,60 @@ int vouch_store_sqlite__audit_head(vouch_store *st, int64_t *seq_out,
 int vouch_store_sqlite__audit_append(vouch_store *st, const vouch_audit_rec *rec, vouch_error *err)
 {
     sq_store *s = (sq_store *)st;
+    unsigned char hash[32], prev[32];
+    if (hash_bytes(hash, rec->hash) != 0 || hash_bytes(prev, rec->prev_hash) != 0)
+        return vouch_error_set(err, VOUCH_EINTERNAL, "audit event %lld: malformed hash",
+                               (long long)rec->seq);
     sqlite3_stmt *q = vouch_store_sqlite__stmt(s, SQ_AUDIT_APPEND, err);
     if (!q)
         return VOUCH_ESTORE;
     sqlite3_bind_int64(q, 1, rec->seq);
     sqlite3_bind_int64(q, 2, rec->time_ms);
     sqlite3_bind_text(q, 3, rec->action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, rec->actor, -1, SQLITE_STATIC);
     if (rec->project_id)
-        sqlite3_bind_int64(q, 4, rec->project_id);
+        sqlite3_bind_int64(q, 5, rec->project_id);
     if (rec->artifact_id)
-        sqlite3_bind_int64(q, 5, rec->artifact_id);
-    sqlite3_bind_text(q, 6, rec->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 7, rec->prev_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text64(q, 8, rec->event, rec->event_len, SQLITE_STATIC, SQLITE_UTF8);
+        sqlite3_bind_int64(q, 6, rec->artifact_id);
+    sqlite3_bind_text(q, 7, rec->correlation_id, -1, SQLITE_STATIC);
+    bind_opt(q, 8, rec->policy_digest);
+    bind_opt(q, 9, rec->reason);
+    bind_opt(q, 10, rec->transition);
+    bind_opt(q, 11, rec->target);
+    bind_opt(q, 12, rec->details);
+    sqlite3_bind_blob(q, 13, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 14, prev, 32, SQLITE_STATIC);
     if (sqlite3_step(q) != SQLITE_DONE)
         return vouch_store_sqlite__fail(s, "cannot append the audit event", err);
     return 0;
+}
+
+static const char *col_opt(sqlite3_stmt *q, int col)
+{
+    return sqlite3_column_type(q, col) == SQLITE_NULL ? NULL
+                                                      : (const char *)sqlite3_column_text(q, col);
+}
+
+static void read_audit(vouch_audit_rec *rec, sqlite3_stmt *q)
+{
+    rec->seq = sqlite3_column_int64(q, 0);
+    rec->time_ms = sqlite3_column_int64(q, 1);
+    vouch_store_sqlite__col_text(rec->action, sizeof(rec->action), q, 2);
+    rec->actor = col_opt(q, 3);
+    rec->project_id = sqlite3_column_int64(q, 4);
+    rec->artifact_id = sqlite3_column_int64(q, 5);
+    rec->correlation_id = col_opt(q, 6);
+    rec->policy_digest = col_opt(q, 7);
+    rec->reason = col_opt(q, 8);
+    rec->transition = col_opt(q, 9);
+    rec->target = col_opt(q, 10);
+    rec->details = col_opt(q, 11);
+    col_hash(rec->hash, q, 12);
+    col_hash(rec->prev_hash, q, 13);
+    rec->project = col_opt(q, 14);
+    rec->digest = col_opt(q, 15);
+    rec->kind = col_opt(q, 16);
+    rec->source_type = col_opt(q, 17);
 }
 
 int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f, vouch_audit_cb cb,
@@ -203,16 +280,19 @@ int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f,
 {
     sq_store *s = (sq_store *)st;
     sqlite3_stmt *q = NULL;
-    char sql[512];
+    char sql[1024];
     /* Only the filters given go into the WHERE clause, so that SQLite can
      * use the artifact index for history queries. */
     snprintf(sql, sizeof(sql),
-             "SELECT seq, time_ms, action, project_id, artifact_id, hash, prev_hash, event "
-             "FROM audit_events WHERE 1%s%s%s%s ORDER BY seq",
-             f && f->project_id ? " AND project_id = ?1" : "",
-             f && f->artifact_id ? " AND artifact_id = ?2" : "",
-             f && f->action ? " AND action = ?3" : "",
-             f && f->since_ms ? " AND time_ms >= ?4" : "");
+             "SELECT e.seq, e.time_ms, e.action, e.actor, e.project_id, e.artifact_id, "
+             "e.correlation_id, e.policy_digest, e.reason, e.transition, e.target, e.details, "
+             "e.hash, e.prev_hash, p.name, a.digest, a.kind, a.source_type "
+             "FROM audit_events e LEFT JOIN projects p ON p.id = e.project_id "
+             "LEFT JOIN artifacts a ON a.id = e.artifact_id WHERE 1%s%s%s%s ORDER BY e.seq",
+             f && f->project_id ? " AND e.project_id = ?1" : "",
+             f && f->artifact_id ? " AND e.artifact_id = ?2" : "",
+             f && f->action ? " AND e.action = ?3" : "",
+             f && f->since_ms ? " AND e.time_ms >= ?4" : "");
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
         return vouch_store_sqlite__fail(s, "cannot list audit events", err);
     if (f && f->project_id)
@@ -226,17 +306,7 @@ int vouch_store_sqlite__audit_list(vouch_store *st, const vouch_audit_filter *f,
     int rc, crc = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         vouch_audit_rec rec;
-        rec.seq = sqlite3_column_int64(q, 0);
-        rec.time_ms = sqlite3_column_int64(q, 1);
-        vouch_store_sqlite__col_text(rec.action, sizeof(rec.action), q, 2);
-        rec.project_id = sqlite3_column_int64(q, 3);
-        rec.artifact_id = sqlite3_column_int64(q, 4);
-        vouch_store_sqlite__col_text(rec.hash, sizeof(rec.hash), q, 5);
-        vouch_store_sqlite__col_text(rec.prev_hash, sizeof(rec.prev_hash), q, 6);
-        rec.event = (const char *)sqlite3_column_text(q, 7);
-        rec.event_len = (size_t)sqlite3_column_bytes(q, 7);
-        if (!rec.event)
-            rec.event = "";
+        read_audit(&rec, q);
         if ((crc = cb(&rec, ctx)) != 0)
             break;
     }

@@ -61,8 +61,10 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(project_id, channel, environment)) WITHOUT ROWID;"
     "CREATE TABLE audit_events("
     "  seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, action TEXT NOT NULL,"
-    "  project_id INTEGER, artifact_id INTEGER,"
-    "  hash TEXT NOT NULL, prev_hash TEXT NOT NULL, event TEXT NOT NULL);"
+    "  actor TEXT NOT NULL, project_id INTEGER, artifact_id INTEGER,"
+    "  correlation_id TEXT NOT NULL, policy_digest TEXT, reason TEXT,"
+    "  transition TEXT, target TEXT, details TEXT,"
+    "  hash BLOB NOT NULL, prev_hash BLOB NOT NULL);"
     "CREATE INDEX audit_by_artifact ON audit_events(artifact_id)"
     "  WHERE artifact_id IS NOT NULL;",
 };

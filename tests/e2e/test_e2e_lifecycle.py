@@ -312,11 +312,20 @@ class Lifecycle(VouchCase):
         _, d = self.verified("tm.tar", "tamper")
         self.ok("promote", "--project", "pay", d, "--to", "dev", actor="ci")
         self.ok("audit", "verify")
-        db_exec(self.data, "UPDATE audit_events SET event = replace(event, '\"ci\"', '\"cj\"') "
-                           "WHERE seq = 4")
+        import shutil
+        saved = os.path.join(self.work, "saved.db")
+        db = os.path.join(self.data, "vouch.db")
+        shutil.copy(db, saved)
+        db_exec(self.data, "UPDATE audit_events SET actor = 'cj' WHERE seq = 4")
         r = self.vouch("audit", "verify")
         self.assertEqual(r.rc, 1, r)
-        self.assertRegex(r.err, r"event 4")
+        self.assertRegex(r.err, r"event 4 .*does not match its stored hash")
+        # an artifact's identity is part of its events: editing it breaks the chain too
+        shutil.copy(saved, db)
+        db_exec(self.data, "UPDATE artifacts SET kind = 'evil'")
+        r = self.vouch("audit", "verify")
+        self.assertEqual(r.rc, 1, r)
+        self.assertRegex(r.err, r"event 3 .*does not match its stored hash")
 
     def test_audit_verify_detects_a_dropped_event_and_state_edits(self):
         _, d = self.verified("dr.tar", "drop")

@@ -205,10 +205,10 @@ static void append(fixture *f, int64_t seq, const char *action, int64_t pid, int
     snprintf(r.action, sizeof(r.action), "%s", action);
     r.project_id = pid;
     r.artifact_id = aid;
-    snprintf(r.hash, sizeof(r.hash), "h%lld", (long long)seq);
-    snprintf(r.prev_hash, sizeof(r.prev_hash), "h%lld", (long long)seq - 1);
-    r.event = "{}";
-    r.event_len = 2;
+    snprintf(r.hash, sizeof(r.hash), "sha256:%064lld", (long long)seq);
+    snprintf(r.prev_hash, sizeof(r.prev_hash), "sha256:%064lld", (long long)seq - 1);
+    r.actor = "ci";
+    r.correlation_id = "c";
     assert_int_equal(f->st->ops->audit_append(f->st, &r, NULL), 0);
 }
 
@@ -240,8 +240,10 @@ static void test_store__audit_filters_and_rollback(void **state)
     vouch_audit_rec dup;
     memset(&dup, 0, sizeof(dup));
     dup.seq = 3;
-    dup.event = "{}";
-    dup.event_len = 2;
+    dup.actor = "ci";
+    dup.correlation_id = "c";
+    snprintf(dup.hash, sizeof(dup.hash), "sha256:%064d", 9);
+    snprintf(dup.prev_hash, sizeof(dup.prev_hash), "sha256:%064d", 8);
     assert_int_equal(f->st->ops->audit_append(f->st, &dup, NULL), VOUCH_ESTORE);
 
     /* rollback leaves nothing behind */
@@ -252,7 +254,8 @@ static void test_store__audit_filters_and_rollback(void **state)
     char hash[VOUCH_DIGEST_STR_MAX];
     assert_int_equal(f->st->ops->audit_head(f->st, &seq, hash, NULL), 0);
     assert_int_equal(seq, 3);
-    assert_string_equal(hash, "h3");
+    assert_string_equal(hash,
+                        "sha256:0000000000000000000000000000000000000000000000000000000000000003");
     /* a committed transaction is there after reopening */
     assert_int_equal(f->st->ops->begin(f->st, 1, NULL), 0);
     append(f, 4, "artifact.verify", pid, aid);
