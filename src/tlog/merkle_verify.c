@@ -19,8 +19,11 @@ int vouch_merkle_verify_inclusion(const vouch_mhash *leaf, uint64_t index, uint6
                                   const vouch_mhash *proof, size_t len, const vouch_mhash *root,
                                   vouch_error *err)
 {
-    vouch_mhash r = *leaf;
+    vouch_mhash r;
     int rc;
+    if (!leaf || !root || (len && !proof))
+        return vouch_error_set(err, VOUCH_EINVAL, "inclusion proof: missing leaf, root or proof");
+    r = *leaf;
     if (index >= size)
         return vouch_error_set(err, VOUCH_EVERIFY,
                                "inclusion proof: index %llu is not below the tree size %llu",
@@ -70,6 +73,8 @@ int vouch_merkle_verify_consistency(uint64_t from, uint64_t to, const vouch_mhas
                                     size_t len, vouch_error *err)
 {
     int rc;
+    if (!root_from || !root_to || (len && !proof))
+        return vouch_error_set(err, VOUCH_EINVAL, "consistency proof: missing root or proof");
     if (from == 0 || from > to)
         return vouch_error_set(err, VOUCH_EINVAL,
                                "consistency proof: sizes %llu -> %llu are not 0 < old <= new",
