@@ -157,7 +157,7 @@ static int seal(vouch_policy *p, const char *prefix, vouch_error *err)
 int vouch_policy_parse(vouch_policy **out, const char *data, size_t len, const char *what,
                        vouch_error *err)
 {
-    char prefix[VOUCH_MODEL__QUOTE_MAX + 16], q[VOUCH_MODEL__QUOTE_MAX];
+    char prefix[VOUCH_MODEL__QUOTE_MAX + 16], q[VOUCH_MODEL__QUOTE_MAX], tail[72];
     vouch_policy *p = NULL;
     json_t *doc = NULL;
     int rc;
@@ -165,9 +165,15 @@ int vouch_policy_parse(vouch_policy **out, const char *data, size_t len, const c
     if (!out)
         return vouch_error_set(err, VOUCH_EINVAL, "vouch_policy_parse: out is NULL");
     *out = NULL;
-    if (what)
+    if (what) {
+        /* File names are told apart by their end: keep the tail of long ones. */
+        size_t wl = strlen(what);
+        if (wl > 60) {
+            snprintf(tail, sizeof(tail), "...%s", what + wl - 60);
+            what = tail;
+        }
         snprintf(prefix, sizeof(prefix), "policy '%s'", vouch_model__quote(q, what));
-    else
+    } else
         snprintf(prefix, sizeof(prefix), "policy");
     if (!data && len > 0)
         return vouch_error_set(err, VOUCH_EINVAL, "%s: no data", prefix);

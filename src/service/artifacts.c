@@ -31,6 +31,11 @@ static int validate_uri(vouch_source_type type, const char *uri, vouch_error *er
     if (!printable(uri) || strchr(uri, ' '))
         return vouch_error_set(err, VOUCH_EINVAL,
                                "sourceUri must not contain spaces or control characters");
+    if (vouch_svc__uri_unsafe(type, uri))
+        return vouch_error_set(err, VOUCH_EINVAL,
+                               "sourceUri '%s' must not hold '.' or '..' path segments or "
+                               "encoded slashes (write the normalized location)",
+                               uri);
     switch (type) {
     case VOUCH_SOURCE_FILE:
         if (uri[0] != '/' && strncmp(uri, "file:///", 8) != 0)

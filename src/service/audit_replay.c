@@ -128,6 +128,7 @@ struct cmp_ctx {
     vouch_replay *r;
     vouch_store *st;
     size_t seen;
+    json_t *seen_heads; /* head keys found in the database */
     vouch_error *err;
 };
 
@@ -167,6 +168,8 @@ static int compare_head(const vouch_promotion_rec *pr, void *vctx)
     head_key(hk, sizeof(hk), p.name, pr->channel, pr->environment);
     const json_t *want = json_object_get(c->r->heads, hk);
     c->seen++;
+    if (c->seen_heads && json_object_set_new(c->seen_heads, hk, json_true()) != 0)
+        return vouch_error_set(c->err, VOUCH_ENOMEM, "out of memory");
     if (!json_is_integer(want) || json_integer_value(want) != pr->artifact_id)
         return vouch_error_set(c->err, VOUCH_EVERIFY,
                                "state and audit trail disagree: what is current in '%s' %s%s "
@@ -178,7 +181,7 @@ static int compare_head(const vouch_promotion_rec *pr, void *vctx)
 
 int vouch_svc__replay_compare(vouch_replay *r, vouch_store *st, vouch_error *err)
 {
-    struct cmp_ctx c = {r, st, 0, err};
+    struct cmp_ctx c = {r, st, 0, NULL, err};
     vouch_artifact_filter all = {0, -1, -1, NULL};
     int64_t promotions = 0;
     int rc = st->ops->artifact_list(st, &all, compare_artifact, &c, err);
@@ -197,11 +200,27 @@ int vouch_svc__replay_compare(vouch_replay *r, vouch_store *st, vouch_error *err
                                "promotions but the database holds %lld",
                                (long long)r->promotions, (long long)promotions);
     c.seen = 0;
-    if ((rc = st->ops->promotion_heads(st, compare_head, &c, err)) != 0)
-        return rc;
-    if (c.seen != json_object_size(r->heads))
-        return vouch_error_set(err, VOUCH_EVERIFY,
-                               "state and audit trail disagree: a channel head recorded by "
-                               "the trail is missing from the database");
-    return 0;
+    c.seen_heads = json_object();
+    if (!c.seen_heads)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    rc = st->ops->promotion_heads(st, compare_head, &c, err);
+    const char *key;
+    json_t *val;
+    json_object_foreach(r->heads, key, val) {
+        if (rc != 0)
+            break;
+        if (json_object_get(c.seen_heads, key))
+            continue;
+        /* key is "project\x1fchannel\x1fenvironment" */
+        const char *ch = strchr(key, '\x1f');
+        const char *env = ch ? strchr(ch + 1, '\x1f') : NULL;
+        int chlen = ch && env ? (int)(env - ch - 1) : 0;
+        rc = vouch_error_set(err, VOUCH_EVERIFY,
+                             "state and audit trail disagree: the trail promoted artifact %lld "
+                             "into '%.*s'%s%s but the database has no such channel head",
+                             (long long)json_integer_value(val), chlen, ch ? ch + 1 : "",
+                             env && env[1] ? " environment " : "", env ? env + 1 : "");
+    }
+    json_decref(c.seen_heads);
+    return rc;
 }

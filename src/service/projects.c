@@ -49,7 +49,7 @@ int vouch_svc__h_project_create(vouch_service *svc, vouch_call *c, vouch_respons
 
     if ((rc = vouch_json_check_keys(c->body, keys, "project", err)) != 0 ||
         (rc = vouch_json_get_string(&name, c->body, "name", 1, err)) != 0 ||
-        (rc = vouch_name_validate(name, "project name", err)) != 0)
+        (rc = vouch_name_validate(name, "project", err)) != 0)
         return rc;
     if ((rc = vouch_policy_default(&pol, err)) != 0)
         return rc;

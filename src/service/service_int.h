@@ -136,6 +136,13 @@ int vouch_svc__source_check(const vouch_policy *pol, const vouch_artifact_rec *a
  * the bulk paths. */
 void vouch_svc__copy(char *dst, size_t n, const char *src);
 
+/* The local path a file source names (file:/// URLs percent-decoded) into
+ * out[n]; -1 when it is not an absolute path or badly encoded. */
+int vouch_svc__file_path(char *out, size_t n, const char *uri);
+/* 1 when uri holds "." or ".." path segments (also percent-encoded) or an
+ * encoded slash, or is a file URL that does not decode to a path. */
+int vouch_svc__uri_unsafe(vouch_source_type type, const char *uri);
+
 /* Small helpers for request fields. */
 const char *vouch_svc__query(const vouch_call *c, const char *key);
 int vouch_svc__respond(vouch_response *resp, int status, json_t *body, vouch_error *err);

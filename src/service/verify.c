@@ -19,7 +19,18 @@ int vouch_svc__source_check(const vouch_policy *pol, const vouch_artifact_rec *a
 {
     const char *matched = NULL;
     const char *type = vouch_source_type_name(a->source_type);
-    if (vouch_policy_source_allowed(pol, a->source_type, a->source_uri, &matched)) {
+    char path[VOUCH_URI_MAX];
+    const char *subject = a->source_uri;
+    /* File sources match by the path they name, whether written as a path
+     * or as a file:/// URL; a location that is not normalized never matches. */
+    if (a->source_type == VOUCH_SOURCE_FILE &&
+        vouch_svc__file_path(path, sizeof(path), a->source_uri) == 0)
+        subject = path;
+    if (vouch_svc__uri_unsafe(a->source_type, a->source_uri)) {
+        *result = VOUCH_CHECK_FAIL;
+        *evidence = json_pack("{ss ss ss}", "sourceType", type, "sourceUri", a->source_uri,
+                              "reason", "the location holds '.' or '..' segments");
+    } else if (vouch_policy_source_allowed(pol, a->source_type, subject, &matched)) {
         *result = VOUCH_CHECK_PASS;
         *evidence = json_pack("{ss ss ss}", "sourceType", type, "sourceUri", a->source_uri,
                               "matched", matched ? matched : "");
@@ -29,11 +40,6 @@ int vouch_svc__source_check(const vouch_policy *pol, const vouch_artifact_rec *a
                               "reason", "no entry of the policy's sources allowlist matches");
     }
     return *evidence ? 0 : vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
-}
-
-static const char *file_path(const char *uri)
-{
-    return strncmp(uri, "file://", 7) == 0 ? uri + 7 : uri;
 }
 
 /* The digest check: hash the bytes at the source and compare. Errors that
@@ -50,8 +56,12 @@ static int digest_check(vouch_service *svc, const vouch_artifact_rec *a, vouch_c
         return rc;
     vouch_error_clear(&herr);
     if (a->source_type == VOUCH_SOURCE_FILE) {
-        rc = vouch_hash_file(&got, want.alg, file_path(a->source_uri), svc->max_source_bytes, &size,
-                             &herr);
+        char path[VOUCH_URI_MAX];
+        if (vouch_svc__file_path(path, sizeof(path), a->source_uri) != 0)
+            return vouch_error_set(err, VOUCH_EINVAL,
+                                   "cannot verify '%s': '%s' is not a local path", a->digest,
+                                   a->source_uri);
+        rc = vouch_hash_file(&got, want.alg, path, svc->max_source_bytes, &size, &herr);
     } else if (a->source_type == VOUCH_SOURCE_HTTP) {
         vouch_fetch_opts o = {svc->max_source_bytes, 0, 0, 0, NULL};
         rc = vouch_hash_url(&got, want.alg, a->source_uri, &o, &size, &herr);

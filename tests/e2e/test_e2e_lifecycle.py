@@ -142,6 +142,15 @@ class Lifecycle(VouchCase):
                          ["digest", "source", "signature", "provenance", "sbom", "scan", "log"])
         self.assertEqual(shown["checks"][0]["evidence"]["actual"], sha256_bytes(b"changed bytes"))
 
+    def test_file_url_sources_match_the_allowlist_by_path(self):
+        path, d = self.artifact_file("url file.bin", "via file url")
+        url = "file://" + path.replace(" ", "%20")
+        self.ok("artifact", "register", "--project", "pay", "--name", "u", "--kind", "binary",
+                "--source-type", "file", "--source-uri", url, d)
+        r = self.ok("artifact", "verify", "--project", "pay", d)
+        self.assertEqual({c["check"]: c["result"] for c in r.json["checks"]},
+                         {"digest": "pass", "source": "pass"})
+
     def test_verify_http_source(self):
         body = b"served over http\n"
 
