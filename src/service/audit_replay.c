@@ -206,7 +206,8 @@ int vouch_svc__replay_compare(vouch_replay *r, vouch_store *st, vouch_error *err
     rc = st->ops->promotion_heads(st, compare_head, &c, err);
     const char *key;
     json_t *val;
-    json_object_foreach(r->heads, key, val) {
+    json_object_foreach(r->heads, key, val)
+    {
         if (rc != 0)
             break;
         if (json_object_get(c.seen_heads, key))
