@@ -191,6 +191,14 @@ int cli_report_local(const cli_ctx *ctx, int code, const char *fmt, ...) VOUCH_P
 typedef void (*cli_text_fn)(const cli_ctx *ctx, const json_t *body);
 int cli_finish(const cli_ctx *ctx, const cli_response *resp, cli_text_fn text);
 
+/*
+ * One whole exchange: cli_call(), then cli_finish() with `text` for the
+ * text output, then release. Takes over `query` and `body` (json_decref,
+ * NULL allowed); `path` stays the caller's. Returns the exit code.
+ */
+int cli_request(cli_ctx *ctx, const char *method, const char *path, json_t *query, json_t *body,
+                cli_text_fn text);
+
 /* Print the help of `cmd` (a command or group) to `f`. */
 void cli_print_help(FILE *f, const cli_command *cmd, const char *path);
 

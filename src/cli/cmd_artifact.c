@@ -87,7 +87,6 @@ static int run_register(cli_ctx *ctx, int argc, char **argv)
         {NULL, NULL, NULL, NULL},
     };
     cli_spec spec = {opts, pos_names, 0, &a.digest};
-    cli_response resp;
     json_t *body;
     char *path;
     int rc;
@@ -106,10 +105,7 @@ static int run_register(cli_ctx *ctx, int argc, char **argv)
         vouch_free(path);
         return cli_report_local(ctx, VOUCH_EINVAL, "arguments must be valid UTF-8");
     }
-    cli_call(ctx, "POST", path, NULL, body, &resp);
-    rc = cli_finish(ctx, &resp, print_registered);
-    cli_response_release(&resp);
-    json_decref(body);
+    rc = cli_request(ctx, "POST", path, NULL, body, print_registered);
     vouch_free(path);
     return rc;
 }
@@ -298,7 +294,6 @@ static int run_show(cli_ctx *ctx, int argc, char **argv)
     const char *digest, *project = NULL;
     const cli_opt opts[] = {{"project", "P", &project, NULL}, {NULL, NULL, NULL, NULL}};
     cli_spec spec = {opts, pos_names, 1, &digest};
-    cli_response resp;
     char *path;
     int rc;
 
@@ -306,9 +301,7 @@ static int run_show(cli_ctx *ctx, int argc, char **argv)
         return rc;
     if ((rc = artifact_path(ctx, &path, project, digest, NULL)) != 0)
         return rc;
-    cli_call(ctx, "GET", path, NULL, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_show);
-    cli_response_release(&resp);
+    rc = cli_request(ctx, "GET", path, NULL, NULL, print_show);
     vouch_free(path);
     return rc;
 }
@@ -370,7 +363,6 @@ static int run_list(cli_ctx *ctx, int argc, char **argv)
         {NULL, NULL, NULL, NULL},
     };
     cli_spec spec = {opts, no_pos, 0, NULL};
-    cli_response resp;
     json_t *query;
     char *path;
     int rc, oom;
@@ -384,10 +376,7 @@ static int run_list(cli_ctx *ctx, int argc, char **argv)
         return cli_report_local(ctx, oom ? VOUCH_ENOMEM : VOUCH_EINVAL,
                                 "filters must be valid UTF-8");
     }
-    cli_call(ctx, "GET", path, query, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_list);
-    cli_response_release(&resp);
-    json_decref(query);
+    rc = cli_request(ctx, "GET", path, query, NULL, print_list);
     vouch_free(path);
     return rc;
 }
@@ -422,7 +411,6 @@ static int run_transition(cli_ctx *ctx, int argc, char **argv)
         {NULL, NULL, NULL, NULL},
     };
     cli_spec spec = {opts, pos_names, 1, &digest};
-    cli_response resp;
     json_t *body;
     char *path;
     int rc;
@@ -436,10 +424,7 @@ static int run_transition(cli_ctx *ctx, int argc, char **argv)
         vouch_free(path);
         return cli_report_local(ctx, VOUCH_EINVAL, "--reason must be valid UTF-8");
     }
-    cli_call(ctx, "POST", path, NULL, body, &resp);
-    rc = cli_finish(ctx, &resp, print_transition);
-    cli_response_release(&resp);
-    json_decref(body);
+    rc = cli_request(ctx, "POST", path, NULL, body, print_transition);
     vouch_free(path);
     return rc;
 }

@@ -149,14 +149,11 @@ static int run_verify(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const no_pos[] = {NULL};
     cli_spec spec = {NULL, no_pos, 0, NULL};
-    cli_response resp;
     int rc;
 
     if (!cli_parse(ctx, &spec, argc, argv, &rc))
         return rc;
-    cli_call(ctx, "POST", "/v1/audit/verify", NULL, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_verified);
-    cli_response_release(&resp);
+    rc = cli_request(ctx, "POST", "/v1/audit/verify", NULL, NULL, print_verified);
     return rc;
 }
 

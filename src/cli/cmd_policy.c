@@ -111,7 +111,6 @@ static int run_set(cli_ctx *ctx, int argc, char **argv)
     const char *file, *project = NULL;
     const cli_opt opts[] = {{"project", "P", &project, NULL}, {NULL, NULL, NULL, NULL}};
     cli_spec spec = {opts, pos_names, 1, &file};
-    cli_response resp;
     json_t *body = NULL;
     char *path;
     int rc;
@@ -127,11 +126,8 @@ static int run_set(cli_ctx *ctx, int argc, char **argv)
         json_decref(body);
         return cli_report_local(ctx, VOUCH_ENOMEM, "out of memory");
     }
-    cli_call(ctx, "PUT", path, NULL, body, &resp);
-    rc = cli_finish(ctx, &resp, print_set);
-    cli_response_release(&resp);
+    rc = cli_request(ctx, "PUT", path, NULL, body, print_set);
     vouch_free(path);
-    json_decref(body);
     return rc;
 }
 
@@ -202,7 +198,6 @@ static int run_show(cli_ctx *ctx, int argc, char **argv)
     const char *project = NULL;
     const cli_opt opts[] = {{"project", "P", &project, NULL}, {NULL, NULL, NULL, NULL}};
     cli_spec spec = {opts, no_pos, 0, NULL};
-    cli_response resp;
     char *path;
     int rc;
 
@@ -213,9 +208,7 @@ static int run_show(cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (!(path = cli_strf("/v1/projects/%s/policy", project)))
         return cli_report_local(ctx, VOUCH_ENOMEM, "out of memory");
-    cli_call(ctx, "GET", path, NULL, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_show);
-    cli_response_release(&resp);
+    rc = cli_request(ctx, "GET", path, NULL, NULL, print_show);
     vouch_free(path);
     return rc;
 }

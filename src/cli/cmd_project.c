@@ -26,7 +26,6 @@ static int run_create(cli_ctx *ctx, int argc, char **argv)
     static const char *const pos_names[] = {"NAME", NULL};
     const char *name;
     cli_spec spec = {NULL, pos_names, 1, &name};
-    cli_response resp;
     json_t *body;
     int rc;
 
@@ -34,10 +33,7 @@ static int run_create(cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (!(body = json_pack("{s:s}", "name", name)))
         return cli_report_local(ctx, VOUCH_EINVAL, "project name '%s' is not valid UTF-8", name);
-    cli_call(ctx, "POST", "/v1/projects", NULL, body, &resp);
-    rc = cli_finish(ctx, &resp, print_created);
-    cli_response_release(&resp);
-    json_decref(body);
+    rc = cli_request(ctx, "POST", "/v1/projects", NULL, body, print_created);
     return rc;
 }
 
@@ -75,14 +71,11 @@ static int run_list(cli_ctx *ctx, int argc, char **argv)
 {
     static const char *const no_pos[] = {NULL};
     cli_spec spec = {NULL, no_pos, 0, NULL};
-    cli_response resp;
     int rc;
 
     if (!cli_parse(ctx, &spec, argc, argv, &rc))
         return rc;
-    cli_call(ctx, "GET", "/v1/projects", NULL, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_list);
-    cli_response_release(&resp);
+    rc = cli_request(ctx, "GET", "/v1/projects", NULL, NULL, print_list);
     return rc;
 }
 
@@ -105,7 +98,6 @@ static int run_show(cli_ctx *ctx, int argc, char **argv)
     static const char *const pos_names[] = {"NAME", NULL};
     const char *name;
     cli_spec spec = {NULL, pos_names, 1, &name};
-    cli_response resp;
     char *path;
     int rc;
 
@@ -115,9 +107,7 @@ static int run_show(cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (!(path = cli_strf("/v1/projects/%s", name)))
         return cli_report_local(ctx, VOUCH_ENOMEM, "out of memory");
-    cli_call(ctx, "GET", path, NULL, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_show);
-    cli_response_release(&resp);
+    rc = cli_request(ctx, "GET", path, NULL, NULL, print_show);
     vouch_free(path);
     return rc;
 }

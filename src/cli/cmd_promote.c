@@ -61,7 +61,6 @@ static int run_promote(cli_ctx *ctx, int argc, char **argv)
         {NULL, NULL, NULL, NULL},
     };
     cli_spec spec = {opts, pos_names, 1, &digest};
-    cli_response resp;
     json_t *body;
     char *path;
     int rc;
@@ -80,10 +79,7 @@ static int run_promote(cli_ctx *ctx, int argc, char **argv)
         vouch_free(path);
         return cli_report_local(ctx, VOUCH_EINVAL, "arguments must be valid UTF-8");
     }
-    cli_call(ctx, "POST", path, NULL, body, &resp);
-    rc = cli_finish(ctx, &resp, print_promoted);
-    cli_response_release(&resp);
-    json_decref(body);
+    rc = cli_request(ctx, "POST", path, NULL, body, print_promoted);
     vouch_free(path);
     return rc;
 }
@@ -140,7 +136,6 @@ static int run_status(cli_ctx *ctx, int argc, char **argv)
         {NULL, NULL, NULL, NULL},
     };
     cli_spec spec = {opts, no_pos, 0, NULL};
-    cli_response resp;
     json_t *query = NULL;
     char *path;
     int rc;
@@ -153,10 +148,7 @@ static int run_status(cli_ctx *ctx, int argc, char **argv)
         vouch_free(path);
         return cli_report_local(ctx, VOUCH_EINVAL, "--channel must be valid UTF-8");
     }
-    cli_call(ctx, "GET", path, query, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_status);
-    cli_response_release(&resp);
-    json_decref(query);
+    rc = cli_request(ctx, "GET", path, query, NULL, print_status);
     vouch_free(path);
     return rc;
 }
@@ -197,7 +189,6 @@ static int run_history(cli_ctx *ctx, int argc, char **argv)
     const char *digest, *project = NULL;
     const cli_opt opts[] = {{"project", "P", &project, NULL}, {NULL, NULL, NULL, NULL}};
     cli_spec spec = {opts, pos_names, 1, &digest};
-    cli_response resp;
     char *suffix, *path;
     int rc;
 
@@ -211,9 +202,7 @@ static int run_history(cli_ctx *ctx, int argc, char **argv)
     vouch_free(suffix);
     if (rc != 0)
         return rc;
-    cli_call(ctx, "GET", path, NULL, NULL, &resp);
-    rc = cli_finish(ctx, &resp, print_history);
-    cli_response_release(&resp);
+    rc = cli_request(ctx, "GET", path, NULL, NULL, print_history);
     vouch_free(path);
     return rc;
 }

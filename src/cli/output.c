@@ -302,6 +302,18 @@ int cli_finish(const cli_ctx *ctx, const cli_response *resp, cli_text_fn text)
     return CLI_EXIT_OK;
 }
 
+int cli_request(cli_ctx *ctx, const char *method, const char *path, json_t *query, json_t *body,
+                cli_text_fn text)
+{
+    cli_response resp;
+    cli_call(ctx, method, path, query, body, &resp);
+    int rc = cli_finish(ctx, &resp, text);
+    cli_response_release(&resp);
+    json_decref(query);
+    json_decref(body);
+    return rc;
+}
+
 /* ---- tables ------------------------------------------------------------- */
 
 /* Display width of UTF-8 text: code points, not bytes. */
