@@ -123,6 +123,12 @@ static int sq_begin(vouch_store *st, int write, vouch_error *err)
     sq_store *s = (sq_store *)st;
     if (s->in_txn)
         return vouch_error_set(err, VOUCH_EINTERNAL, "a transaction is already open");
+    /* No cached statement may still hold an older read snapshot: SQLite
+     * refuses to upgrade a stale snapshot to a write lock (BUSY at once,
+     * without the busy timeout). */
+    for (int i = 0; i < SQ__COUNT; i++)
+        if (s->stmts[i])
+            sqlite3_reset(s->stmts[i]);
     /* IMMEDIATE takes the write lock up front, so the audit head read at
      * the start of a use case cannot be overtaken by another writer. */
     if (sqlite3_exec(s->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -183,6 +189,10 @@ static int sq_policy_get(vouch_store *st, const char *digest, char **doc_out, vo
         return vouch_store_sqlite__fail(s, "cannot read the policy", err);
     *doc_out =
         vouch_strndup((const char *)sqlite3_column_text(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+    /* Reset at once: a statement left on its row holds a read snapshot, and
+     * a later BEGIN IMMEDIATE on a stale snapshot fails at once with BUSY
+     * instead of waiting for the other writer. */
+    sqlite3_reset(q);
     if (!*doc_out)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory reading a policy");
     return 0;

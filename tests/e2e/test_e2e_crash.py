@@ -90,6 +90,18 @@ class Crash(VouchCase):
         r = self.ok("audit", "verify")
         self.assertGreater(r.json["events"], 1)
 
+    def test_concurrent_verifications_wait_for_each_other(self):
+        """Writers queue on the busy timeout; none fails because another wrote."""
+        self.init_project()
+        digests = [self.register_file("c%d" % i, "concurrent %d" % i)[1] for i in range(24)]
+        procs = [self.spawn(["artifact", "verify", "--project", "pay", d]) for d in digests]
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            self.assertEqual(p.returncode, 0, err)
+        listed = self.ok("artifact", "list", "--project", "pay", "--trust", "verified").json
+        self.assertEqual(len(listed["artifacts"]), 24)
+        self.ok("audit", "verify")
+
     def test_killed_batch_is_all_or_nothing(self):
         print("crash test seed %d" % SEED)
         rng = random.Random(SEED)
