@@ -158,23 +158,13 @@ int vouch_store_sqlite__promotion_count(vouch_store *st, int64_t *out, vouch_err
 }
 
 /* Hashes are "sha256:<hex>" in memory and their 32 bytes on disk. */
+/* "sha256:<hex>" -> its 32 bytes, through the digest parser. */
 static int hash_bytes(unsigned char out[32], const char *hash)
 {
-    if (strncmp(hash, "sha256:", 7) != 0 || strlen(hash) != 7 + 64)
+    vouch_digest d;
+    if (vouch_digest_parse_str(&d, hash, NULL) != 0 || d.alg != VOUCH_DIGEST_SHA256)
         return -1;
-    for (size_t i = 0; i < 32; i++) {
-        unsigned v = 0;
-        for (size_t j = 0; j < 2; j++) {
-            char c = hash[7 + 2 * i + j];
-            unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                         : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                                                : 16;
-            if (d > 15)
-                return -1;
-            v = v * 16 + d;
-        }
-        out[i] = (unsigned char)v;
-    }
+    memcpy(out, d.bytes, 32);
     return 0;
 }
 

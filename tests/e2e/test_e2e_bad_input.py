@@ -123,6 +123,10 @@ ROWS = [
     (["artifact", "deprecate", "--project", "pay", "{ret}"], 4, r"retired"),
     (["artifact", "revoke", "--project", "pay", "{rev}"], 4, r"already revoked"),
     (["artifact", "retire", "--project", "pay", "{ret}"], 4, r"already retired"),
+    # digest
+    (["digest", "--algorithm", "md5", "/etc/hostname"], 2, r"unknown algorithm 'md5'"),
+    (["digest", "/no/such/file"], 3, r"no such file"),
+    (["digest", "a", "b"], 2, r"(?i)unexpected|extra|too many"),
     # audit, names, usage
     (["audit", "list", "--since", "yesterday"], 2, r"invalid time"),
     (["audit", "list", "--action", "artifact.explode"], 2, r"unknown audit action"),
